@@ -1,0 +1,1259 @@
+//! Matching, evaluation, step planning and verification.
+
+use crate::rule::model::{
+    Automation, Confidence, DefaultState, OffMeans, RuleSet, Setting, StepKind, Texts,
+};
+use crate::snapshot::{read, Control, Reading, Snapshot};
+use crate::text::{contains, normalize};
+use crate::url;
+use serde::{Deserialize, Serialize};
+
+/// Controls beyond this many are ignored (budget for huge snapshots).
+pub const MAX_CONTROLS: usize = 5000;
+/// Most waits in one step of a plan.
+pub const MAX_WAITS: u32 = 8;
+/// Most actions (clicks and waits) in one plan.
+pub const MAX_ACTIONS: u32 = 24;
+/// Default wait between reads, in milliseconds.
+pub const WAIT_MS: u32 = 250;
+/// Wait between the two off reads of `verify`, in milliseconds.
+pub const VERIFY_MS: u32 = 700;
+
+/// Built-in destructive words (normalised on use); a control whose name holds one is never clicked.
+pub const DESTRUCTIVE: &[&str] = &[
+    "delete",
+    "erase",
+    "remove",
+    "clear history",
+    "wipe",
+    "löschen",
+    "entfernen",
+    "supprimer",
+    "effacer",
+    "eliminar",
+    "borrar",
+    "excluir",
+    "cancellare",
+    "elimina",
+    "verwijderen",
+    "wissen",
+    "deletion",
+    "suppression",
+    "cancellazione",
+    "eliminacion",
+];
+
+/// Answer of `classify(url)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageInfo {
+    /// Platform slug.
+    pub platform: String,
+    /// Platform name.
+    pub name: String,
+    /// Some setting's `pages` match the URL.
+    pub settings_page: bool,
+}
+
+/// State of a setting as read from the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// The setting is on (data used for training).
+    On,
+    /// The setting is off.
+    Off,
+    /// Not known; see the reason.
+    Unknown,
+}
+
+/// Why a finding is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Two or more controls match equally well.
+    Ambiguous,
+    /// The control's state signals are missing, conflicting or mixed.
+    Unreadable,
+    /// The control is disabled.
+    Disabled,
+    /// No control matches.
+    Absent,
+}
+
+/// One setting's state on the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Setting id.
+    pub setting: String,
+    /// Setting title.
+    pub title: String,
+    /// State.
+    pub state: State,
+    /// The control's name as shown on the page (`""` if absent).
+    pub label: String,
+    /// Snapshot index of the control; null when absent or ambiguous.
+    pub control: Option<usize>,
+    /// For unknown: why.
+    pub reason: Option<Reason>,
+    /// Version of the rule file.
+    pub rule_version: i64,
+}
+
+/// Answer of `evaluate(snapshot)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Platform slug (`""` when the URL's host is not a known platform).
+    pub platform: String,
+    /// Platform name.
+    pub name: String,
+    /// A login form and no known control.
+    pub signed_out: bool,
+    /// One finding per setting whose pages match the URL.
+    pub findings: Vec<Finding>,
+}
+
+/// A plan in progress (opaque to the shell: it sends back what it got).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Setting id.
+    pub setting: String,
+    /// Index of the current step.
+    #[serde(default)]
+    pub step: usize,
+    /// Waits in the current step.
+    #[serde(default)]
+    pub waits: u32,
+    /// Actions (clicks and waits) so far.
+    #[serde(default)]
+    pub actions: u32,
+    /// Snapshot indices clicked so far.
+    #[serde(default)]
+    pub clicked: Vec<usize>,
+    /// Consecutive off reads in the verify step.
+    #[serde(default)]
+    pub off_reads: u32,
+}
+
+impl Plan {
+    /// A fresh plan for a setting.
+    pub fn new(setting: &str) -> Self {
+        Plan {
+            setting: setting.to_string(),
+            ..Plan::default()
+        }
+    }
+}
+
+/// How a finished plan ended well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Untrain clicked and verified the setting off.
+    TurnedOff,
+    /// The setting was already off; nothing clicked.
+    AlreadyOff,
+}
+
+/// Why a plan failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailReason {
+    /// The control's state cannot be read.
+    Unreadable,
+    /// Two or more controls match equally well.
+    Ambiguous,
+    /// No control found.
+    Absent,
+    /// The control is disabled.
+    Disabled,
+    /// The click did not turn the setting off.
+    NotAccepted,
+    /// The setting turned off and then back on.
+    Reverted,
+    /// The expected menu choice or button did not appear (or only a destructive one).
+    NoChoice,
+    /// The step or action bound was hit.
+    TooManySteps,
+    /// The plan is not valid for this page.
+    BadPlan,
+}
+
+/// What the shell should do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Action {
+    /// Click snapshot control `index` (after checking it still has this role and name).
+    Click {
+        /// Snapshot index.
+        index: usize,
+        /// The control's role.
+        role: String,
+        /// The control's name.
+        name: String,
+        /// Human readable purpose.
+        why: String,
+    },
+    /// Wait, re-harvest and ask again.
+    Wait {
+        /// Milliseconds.
+        ms: u32,
+        /// Human readable purpose.
+        why: String,
+    },
+    /// Finished: the setting reads off.
+    Done {
+        /// How.
+        outcome: Outcome,
+        /// The control's name.
+        label: String,
+    },
+    /// Finished without success; nothing more will be clicked.
+    Failed {
+        /// Why.
+        reason: FailReason,
+        /// Human readable, lowercase.
+        message: String,
+    },
+}
+
+/// Answer of `next_step`: the updated plan and the action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Plan to send back with the next request.
+    pub plan: Plan,
+    /// What to do now.
+    pub action: Action,
+}
+
+/// A setting as listed by `platforms()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingInfo {
+    /// Setting id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Settings page URL.
+    pub settings_url: String,
+    /// Automation level.
+    pub automation: Automation,
+    /// Default state.
+    pub default: DefaultState,
+}
+
+/// A platform as listed by `platforms()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformInfo {
+    /// Platform slug.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Confidence of the rule.
+    pub confidence: Confidence,
+    /// Hostnames.
+    pub hosts: Vec<String>,
+    /// Settings.
+    pub settings: Vec<SettingInfo>,
+}
+
+/// Normalised texts of one setting.
+#[derive(Debug, Clone)]
+struct Compiled {
+    labels: Vec<String>,
+    context: Vec<String>,
+    exclude: Vec<String>,
+    never: Vec<String>,
+    steps: Vec<Vec<String>>,
+}
+
+fn norm_all(t: &Texts) -> Vec<String> {
+    t.values()
+        .flatten()
+        .map(|s| normalize(s))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl Compiled {
+    fn new(s: &Setting) -> Self {
+        Compiled {
+            labels: norm_all(&s.labels),
+            context: norm_all(&s.context),
+            exclude: norm_all(&s.exclude),
+            never: DESTRUCTIVE
+                .iter()
+                .copied()
+                .chain(s.never.iter().map(String::as_str))
+                .map(normalize)
+                .filter(|w| !w.is_empty())
+                .collect(),
+            steps: s.steps.iter().map(|st| norm_all(&st.text)).collect(),
+        }
+    }
+
+    fn destructive(&self, name_n: &str) -> bool {
+        self.never.iter().any(|w| contains(name_n, w))
+    }
+}
+
+/// A snapshot with normalised texts (computed once per call).
+struct View<'a> {
+    controls: Vec<(&'a Control, String, String)>,
+    page: Vec<String>,
+}
+
+impl<'a> View<'a> {
+    fn new(s: &'a Snapshot) -> Self {
+        let controls = s
+            .controls
+            .iter()
+            .take(MAX_CONTROLS)
+            .map(|c| (c, normalize(&c.name), normalize(&c.text)))
+            .collect();
+        let page = std::iter::once(&s.title)
+            .chain(s.headings.iter().take(200))
+            .chain(s.dialogs.iter().take(200))
+            .map(|t| normalize(t))
+            .collect();
+        View { controls, page }
+    }
+}
+
+/// Result of looking for a setting's control.
+enum Match<'a> {
+    Found(&'a Control, &'a str),
+    Ambiguous,
+    Absent,
+}
+
+/// The rules engine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    sets: Vec<RuleSet>,
+    compiled: Vec<Vec<Compiled>>,
+}
+
+fn fail(plan: Plan, reason: FailReason, message: impl Into<String>) -> Decision {
+    Decision {
+        plan,
+        action: Action::Failed {
+            reason,
+            message: message.into(),
+        },
+    }
+}
+
+fn reason_fail(r: Reason) -> (FailReason, &'static str) {
+    match r {
+        Reason::Ambiguous => (
+            FailReason::Ambiguous,
+            "more than one control matches; not clicking",
+        ),
+        Reason::Unreadable => (FailReason::Unreadable, "could not read the setting's state"),
+        Reason::Disabled => (FailReason::Disabled, "the setting's control is disabled"),
+        Reason::Absent => (FailReason::Absent, "the setting's control was not found"),
+    }
+}
+
+fn wait(mut plan: Plan, ms: u32, why: &str, exhausted: (FailReason, &str)) -> Decision {
+    if plan.waits >= MAX_WAITS {
+        return fail(plan, exhausted.0, exhausted.1);
+    }
+    if plan.actions >= MAX_ACTIONS {
+        return fail(plan, FailReason::TooManySteps, "too many steps");
+    }
+    plan.waits += 1;
+    plan.actions += 1;
+    Decision {
+        plan,
+        action: Action::Wait {
+            ms,
+            why: why.to_string(),
+        },
+    }
+}
+
+fn click(mut plan: Plan, c: &Control, why: String) -> Decision {
+    if plan.actions >= MAX_ACTIONS {
+        return fail(plan, FailReason::TooManySteps, "too many steps");
+    }
+    plan.actions += 1;
+    plan.step += 1;
+    plan.waits = 0;
+    plan.off_reads = 0;
+    plan.clicked.push(c.index);
+    Decision {
+        plan,
+        action: Action::Click {
+            index: c.index,
+            role: c.role.clone(),
+            name: c.name.clone(),
+            why,
+        },
+    }
+}
+
+impl Engine {
+    /// An engine over rule sets (validated, fixtures not required).
+    pub fn from_rule_sets(sets: Vec<RuleSet>) -> Result<Engine, crate::Error> {
+        let files: Vec<(String, RuleSet)> = sets
+            .into_iter()
+            .map(|s| (format!("crate/rules/{}.toml", s.platform), s))
+            .collect();
+        let errs = crate::rule::validate::validate_all(&files, false);
+        if !errs.is_empty() {
+            let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+            return Err(crate::Error::InvalidRules(msgs.join("; ")));
+        }
+        Ok(Engine::trusted(files.into_iter().map(|(_, s)| s).collect()))
+    }
+
+    /// An engine over rule sets that were validated already (the embedded ones, by `build.rs`).
+    pub(crate) fn trusted(sets: Vec<RuleSet>) -> Engine {
+        let compiled = sets
+            .iter()
+            .map(|s| s.settings.iter().map(Compiled::new).collect())
+            .collect();
+        Engine { sets, compiled }
+    }
+
+    /// The rule sets in use.
+    pub fn rule_sets(&self) -> &[RuleSet] {
+        &self.sets
+    }
+
+    /// The platforms and their settings, for the popup.
+    pub fn platforms(&self) -> Vec<PlatformInfo> {
+        self.sets
+            .iter()
+            .map(|s| PlatformInfo {
+                id: s.platform.clone(),
+                name: s.name.clone(),
+                confidence: s.confidence,
+                hosts: s.hosts.clone(),
+                settings: s
+                    .settings
+                    .iter()
+                    .map(|st| SettingInfo {
+                        id: st.id.clone(),
+                        title: st.title.clone(),
+                        settings_url: st.settings_url.clone(),
+                        automation: st.automation,
+                        default: st.default,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn set_for_host(&self, host: &str) -> Option<usize> {
+        self.sets
+            .iter()
+            .position(|s| s.hosts.iter().any(|h| h == host))
+    }
+
+    /// The platform of a URL, or `None` when its host is not a known platform's.
+    pub fn classify(&self, page_url: &str) -> Option<PageInfo> {
+        let parts = url::split(page_url)?;
+        let set = self.sets.get(self.set_for_host(&parts.host)?)?;
+        let settings_page = set.settings.iter().any(|s| {
+            s.pages
+                .iter()
+                .any(|p| url::page_matches(p, parts.path, parts.hash))
+        });
+        Some(PageInfo {
+            platform: set.platform.clone(),
+            name: set.name.clone(),
+            settings_page,
+        })
+    }
+
+    fn find<'a>(&self, s: &Setting, c: &Compiled, view: &'a View<'a>) -> Match<'a> {
+        if !c.context.is_empty() {
+            let seen = c.context.iter().any(|ctx| {
+                view.page.iter().any(|p| contains(p, ctx))
+                    || view
+                        .controls
+                        .iter()
+                        .any(|(_, n, t)| contains(n, ctx) || contains(t, ctx))
+            });
+            if !seen {
+                return Match::Absent;
+            }
+        }
+        let mut cands: Vec<(u8, &'a Control, &'a str)> = Vec::new();
+        for (ctl, name, text) in &view.controls {
+            if !s.roles.contains(&ctl.role) {
+                continue;
+            }
+            if c.exclude
+                .iter()
+                .any(|x| contains(name, x) || contains(text, x))
+            {
+                continue;
+            }
+            let score = if c.labels.iter().any(|l| contains(name, l)) {
+                3
+            } else if c.labels.iter().any(|l| contains(text, l)) {
+                2
+            } else {
+                0
+            };
+            if score >= 2 {
+                cands.push((score, ctl, name.as_str()));
+            }
+        }
+        // a visible candidate beats hidden duplicates
+        if cands.iter().any(|(_, ctl, _)| ctl.visible) {
+            cands.retain(|(_, ctl, _)| ctl.visible);
+        }
+        let Some(best) = cands.iter().map(|(s, _, _)| *s).max() else {
+            return Match::Absent;
+        };
+        let mut top = cands.iter().filter(|(s, _, _)| *s == best);
+        match (top.next(), top.next()) {
+            (Some((_, ctl, name)), None) => Match::Found(ctl, name),
+            _ => Match::Ambiguous,
+        }
+    }
+
+    fn finding(&self, set: &RuleSet, s: &Setting, c: &Compiled, view: &View<'_>) -> Finding {
+        let mut f = Finding {
+            setting: s.id.clone(),
+            title: s.title.clone(),
+            state: State::Unknown,
+            label: String::new(),
+            control: None,
+            reason: None,
+            rule_version: set.version,
+        };
+        match self.find(s, c, view) {
+            Match::Absent => f.reason = Some(Reason::Absent),
+            Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
+            Match::Found(ctl, _) => {
+                f.label = ctl.name.clone();
+                f.control = Some(ctl.index);
+                match read(ctl) {
+                    Reading::Checked(checked) => {
+                        let on = match s.off_means {
+                            OffMeans::Unchecked => checked,
+                            OffMeans::Checked => !checked,
+                        };
+                        f.state = if on { State::On } else { State::Off };
+                    }
+                    Reading::Unreadable => f.reason = Some(Reason::Unreadable),
+                    Reading::Disabled => f.reason = Some(Reason::Disabled),
+                }
+            }
+        }
+        f
+    }
+
+    /// Reads every setting of the URL's platform whose pages match the URL.
+    pub fn evaluate(&self, snap: &Snapshot) -> Evaluation {
+        let mut ev = Evaluation {
+            platform: String::new(),
+            name: String::new(),
+            signed_out: false,
+            findings: Vec::new(),
+        };
+        let Some(parts) = url::split(&snap.url) else {
+            return ev;
+        };
+        let Some(si) = self.set_for_host(&parts.host) else {
+            return ev;
+        };
+        let (Some(set), Some(comp)) = (self.sets.get(si), self.compiled.get(si)) else {
+            return ev;
+        };
+        ev.platform = set.platform.clone();
+        ev.name = set.name.clone();
+        let view = View::new(snap);
+        for (s, c) in set.settings.iter().zip(comp) {
+            if s.pages
+                .iter()
+                .any(|p| url::page_matches(p, parts.path, parts.hash))
+            {
+                ev.findings.push(self.finding(set, s, c, &view));
+            }
+        }
+        ev.signed_out =
+            snap.has_password && ev.findings.iter().all(|f| f.reason == Some(Reason::Absent));
+        ev
+    }
+
+    fn lookup(&self, id: &str) -> Option<(&RuleSet, &Setting, &Compiled)> {
+        self.sets
+            .iter()
+            .zip(&self.compiled)
+            .find_map(|(set, comp)| {
+                set.settings
+                    .iter()
+                    .zip(comp)
+                    .find(|(s, _)| s.id == id)
+                    .map(|(s, c)| (set, s, c))
+            })
+    }
+
+    /// Plans the next action of turning `plan.setting` off on this snapshot.
+    /// Start with `Plan::new(id)`; send back the returned plan with the next snapshot.
+    pub fn next_step(&self, snap: &Snapshot, plan: Plan) -> Decision {
+        let Some((set, s, c)) = self.lookup(&plan.setting) else {
+            return fail(plan, FailReason::BadPlan, "unknown setting");
+        };
+        let Some(parts) = url::split(&snap.url) else {
+            return fail(plan, FailReason::BadPlan, "the page url is not valid");
+        };
+        if !set.hosts.contains(&parts.host) {
+            return fail(
+                plan,
+                FailReason::BadPlan,
+                format!("the page is not on {}", set.name.to_lowercase()),
+            );
+        }
+        if plan.step >= s.steps.len() {
+            return fail(plan, FailReason::BadPlan, "the plan has no such step");
+        }
+        let view = View::new(snap);
+        // the setting is read only on its own pages (as in `evaluate`)
+        let on_page = s
+            .pages
+            .iter()
+            .any(|p| url::page_matches(p, parts.path, parts.hash));
+        let (found, finding) = if on_page {
+            let found = match self.find(s, c, &view) {
+                Match::Found(ctl, name) => Some((ctl, name)),
+                _ => None,
+            };
+            (found, self.finding(set, s, c, &view))
+        } else {
+            let absent = Finding {
+                setting: s.id.clone(),
+                title: s.title.clone(),
+                state: State::Unknown,
+                label: String::new(),
+                control: None,
+                reason: Some(Reason::Absent),
+                rule_version: set.version,
+            };
+            (None, absent)
+        };
+        self.step(s, c, &view, &parts, finding, found, plan)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        s: &Setting,
+        c: &Compiled,
+        view: &View<'_>,
+        parts: &url::Parts<'_>,
+        finding: Finding,
+        found: Option<(&Control, &str)>,
+        mut plan: Plan,
+    ) -> Decision {
+        let last = s.steps.len().saturating_sub(1);
+        let Some(kind) = s.steps.get(plan.step).map(|st| st.action) else {
+            return fail(plan, FailReason::BadPlan, "the plan has no such step");
+        };
+        match kind {
+            StepKind::ClickControl => {
+                if !s
+                    .pages
+                    .iter()
+                    .any(|p| url::page_matches(p, parts.path, parts.hash))
+                {
+                    return fail(plan, FailReason::BadPlan, "this is not the setting's page");
+                }
+                match (finding.state, found) {
+                    (State::On, Some((ctl, name))) => {
+                        if c.destructive(name) {
+                            return fail(
+                                plan,
+                                FailReason::NoChoice,
+                                "the control's name contains a destructive word; not clicking",
+                            );
+                        }
+                        click(plan, ctl, format!("turn off {}", s.title))
+                    }
+                    (State::Off, _) if plan.clicked.is_empty() => Decision {
+                        plan,
+                        action: Action::Done {
+                            outcome: Outcome::AlreadyOff,
+                            label: finding.label,
+                        },
+                    },
+                    (State::Off, _) => {
+                        plan.step = last;
+                        plan.waits = 0;
+                        plan.off_reads = 0;
+                        self.step(s, c, view, parts, finding, found, plan)
+                    }
+                    _ => {
+                        let r = finding.reason.unwrap_or(Reason::Unreadable);
+                        wait(
+                            plan,
+                            WAIT_MS,
+                            "waiting for the setting to render",
+                            reason_fail(r),
+                        )
+                    }
+                }
+            }
+            StepKind::Choose | StepKind::Confirm => {
+                let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+                let own = found.map(|(ctl, _)| ctl.index);
+                match self.choice(kind, texts, c, view, own) {
+                    Choice::One(ctl) => {
+                        let why = if kind == StepKind::Choose {
+                            format!("choose \"{}\"", ctl.name)
+                        } else {
+                            format!("confirm \"{}\"", ctl.name)
+                        };
+                        click(plan, ctl, why)
+                    }
+                    Choice::Many => fail(
+                        plan,
+                        FailReason::Ambiguous,
+                        "more than one matching choice; not clicking",
+                    ),
+                    Choice::None => {
+                        if plan.waits >= MAX_WAITS && finding.state == State::Off {
+                            plan.step = last;
+                            plan.waits = 0;
+                            plan.off_reads = 0;
+                            return self.step(s, c, view, parts, finding, found, plan);
+                        }
+                        wait(
+                            plan,
+                            WAIT_MS,
+                            "waiting for the choice to appear",
+                            (FailReason::NoChoice, "the expected choice did not appear"),
+                        )
+                    }
+                }
+            }
+            StepKind::Verify => match finding.state {
+                State::Off => {
+                    plan.off_reads += 1;
+                    if plan.off_reads >= 2 {
+                        let outcome = if plan.clicked.is_empty() {
+                            Outcome::AlreadyOff
+                        } else {
+                            Outcome::TurnedOff
+                        };
+                        Decision {
+                            plan,
+                            action: Action::Done {
+                                outcome,
+                                label: finding.label,
+                            },
+                        }
+                    } else {
+                        wait(
+                            plan,
+                            VERIFY_MS,
+                            "checking that the setting stays off",
+                            (
+                                FailReason::NotAccepted,
+                                "the setting did not stay off long enough to check",
+                            ),
+                        )
+                    }
+                }
+                State::On if plan.off_reads > 0 => fail(
+                    plan,
+                    FailReason::Reverted,
+                    "the setting turned off and then back on",
+                ),
+                State::On => wait(
+                    plan,
+                    WAIT_MS,
+                    "waiting for the page to accept the change",
+                    (
+                        FailReason::NotAccepted,
+                        "the page did not accept the change",
+                    ),
+                ),
+                State::Unknown => {
+                    plan.off_reads = 0;
+                    let r = finding.reason.unwrap_or(Reason::Unreadable);
+                    wait(
+                        plan,
+                        WAIT_MS,
+                        "waiting to read the setting again",
+                        reason_fail(r),
+                    )
+                }
+            },
+        }
+    }
+
+    fn choice<'a>(
+        &self,
+        kind: StepKind,
+        texts: &[String],
+        c: &Compiled,
+        view: &'a View<'a>,
+        own: Option<usize>,
+    ) -> Choice<'a> {
+        let roles: &[&str] = if kind == StepKind::Confirm {
+            &["button"]
+        } else {
+            &["menuitem", "menuitemradio", "option", "radio", "button"]
+        };
+        let mut best: Option<(u8, u8)> = None;
+        let mut picks: Vec<&'a Control> = Vec::new();
+        for (ctl, name, _) in &view.controls {
+            // never the setting's own control (or anything labelled like it), never destructive
+            if !ctl.visible
+                || ctl.disabled
+                || Some(ctl.index) == own
+                || !roles.contains(&ctl.role.as_str())
+                || c.destructive(name)
+                || c.labels.iter().any(|l| contains(name, l))
+            {
+                continue;
+            }
+            let quality = if texts.iter().any(|t| t == name) {
+                2
+            } else if texts.iter().any(|t| contains(name, t)) {
+                1
+            } else {
+                continue;
+            };
+            let dialog = u8::from(ctl.in_dialog);
+            let key = if kind == StepKind::Confirm {
+                (dialog, quality)
+            } else {
+                (quality, dialog)
+            };
+            match best {
+                Some(b) if b > key => {}
+                Some(b) if b == key => picks.push(ctl),
+                _ => {
+                    best = Some(key);
+                    picks.clear();
+                    picks.push(ctl);
+                }
+            }
+        }
+        match picks.as_slice() {
+            [] => Choice::None,
+            [one] => Choice::One(one),
+            _ => Choice::Many,
+        }
+    }
+}
+
+enum Choice<'a> {
+    None,
+    One(&'a Control),
+    Many,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Control;
+
+    fn engine() -> Engine {
+        let text = include_str!("../tests/data/demo.toml");
+        let sets =
+            Engine::load_toml(&[("crate/tests/data/demo.toml", text)]).expect("valid demo rules");
+        Engine::from_rule_sets(sets).expect("engine")
+    }
+
+    fn switch(index: usize, name: &str, on: Option<bool>) -> Control {
+        Control {
+            index,
+            role: "switch".into(),
+            tag: "button".into(),
+            aria_checked: on.map(|b| b.to_string()),
+            visible: true,
+            name: name.into(),
+            text: name.into(),
+            ..Control::default()
+        }
+    }
+
+    fn snap(url: &str, controls: Vec<Control>) -> Snapshot {
+        Snapshot {
+            url: url.into(),
+            controls,
+            ..Snapshot::default()
+        }
+    }
+
+    const AI: &str = "https://demo.example/settings/ai";
+
+    fn first(e: &Engine, s: &Snapshot) -> Finding {
+        e.evaluate(s)
+            .findings
+            .into_iter()
+            .next()
+            .expect("a finding")
+    }
+
+    #[test]
+    fn classify_hosts_and_pages() {
+        let e = engine();
+        let p = e.classify(AI).expect("known");
+        assert_eq!((p.platform.as_str(), p.settings_page), ("demo", true));
+        assert!(
+            !e.classify("https://www.demo.example/feed")
+                .expect("known")
+                .settings_page
+        );
+        assert!(
+            e.classify("https://demo.example/u/7/privacy#ai")
+                .expect("known")
+                .settings_page
+        );
+        assert!(
+            !e.classify("https://demo.example/u/7/privacy")
+                .expect("known")
+                .settings_page
+        );
+        assert!(e.classify("https://evil.example/settings/ai").is_none());
+        assert!(e
+            .classify("https://demo.example.evil.com/settings/ai")
+            .is_none());
+        assert!(e.classify("garbage").is_none());
+    }
+
+    #[test]
+    fn score_name_beats_row_text() {
+        let e = engine();
+        let mut row = switch(0, "Toggle", Some(false));
+        row.text = "Use my data to train AI. More".into();
+        let named = switch(1, "Use my data to train AI", Some(true));
+        let f = first(&e, &snap(AI, vec![row.clone(), named]));
+        assert_eq!((f.state, f.control), (State::On, Some(1)));
+        // row text alone (score 2) is enough
+        let f = first(&e, &snap(AI, vec![row]));
+        assert_eq!((f.state, f.control), (State::Off, Some(0)));
+    }
+
+    #[test]
+    fn accents_and_languages_match() {
+        let e = engine();
+        let c = switch(0, "MEINE Daten fur KI–Training nutzen!", Some(true));
+        assert_eq!(first(&e, &snap(AI, vec![c])).state, State::On);
+    }
+
+    #[test]
+    fn wrong_role_and_excluded_are_ignored() {
+        let e = engine();
+        let mut b = switch(0, "Use my data to train AI", Some(true));
+        b.role = "tab".into();
+        let mut x = switch(1, "Use my data to train AI", Some(true));
+        x.text = "Use my data to train AI for personalised ads".into();
+        let f = first(&e, &snap(AI, vec![b, x]));
+        assert_eq!((f.state, f.reason), (State::Unknown, Some(Reason::Absent)));
+    }
+
+    #[test]
+    fn ties_are_ambiguous() {
+        let e = engine();
+        let a = switch(0, "Use my data to train AI", Some(true));
+        let b = switch(1, "Use my data to train AI (beta)", Some(false));
+        let s = snap(AI, vec![a, b]);
+        let f = first(&e, &s);
+        assert_eq!(
+            (f.state, f.reason, f.control),
+            (State::Unknown, Some(Reason::Ambiguous), None)
+        );
+        let d = e.next_step(&s, Plan::new("demo.toggle"));
+        assert!(!matches!(d.action, Action::Click { .. }));
+    }
+
+    #[test]
+    fn visible_beats_hidden_duplicate() {
+        let e = engine();
+        let mut hidden = switch(0, "Use my data to train AI", Some(false));
+        hidden.visible = false;
+        let shown = switch(1, "Use my data to train AI", Some(true));
+        let f = first(&e, &snap(AI, vec![hidden, shown]));
+        assert_eq!((f.state, f.control), (State::On, Some(1)));
+    }
+
+    #[test]
+    fn state_reasons() {
+        let e = engine();
+        let mut d = switch(0, "Use my data to train AI", Some(true));
+        d.disabled = true;
+        assert_eq!(first(&e, &snap(AI, vec![d])).reason, Some(Reason::Disabled));
+        let u = switch(0, "Use my data to train AI", None);
+        assert_eq!(
+            first(&e, &snap(AI, vec![u])).reason,
+            Some(Reason::Unreadable)
+        );
+    }
+
+    #[test]
+    fn off_means_checked_and_context() {
+        let e = engine();
+        let url = "https://demo.example/settings/optout";
+        let mut c = switch(0, "Do not use my content for AI", None);
+        c.role = "checkbox".into();
+        c.tag = "input".into();
+        c.checked = Some(true);
+        let mut s = snap(url, vec![c]);
+        // no context on the page: absent
+        assert_eq!(first(&e, &s).reason, Some(Reason::Absent));
+        s.headings.push("Your privacy choices".into());
+        assert_eq!(first(&e, &s).state, State::Off);
+        if let Some(c) = s.controls.get_mut(0) {
+            c.checked = Some(false);
+        }
+        assert_eq!(first(&e, &s).state, State::On);
+    }
+
+    #[test]
+    fn signed_out() {
+        let e = engine();
+        let mut s = snap(AI, vec![]);
+        s.has_password = true;
+        let ev = e.evaluate(&s);
+        assert!(ev.signed_out);
+        assert_eq!(ev.findings.len(), 1);
+        let mut s = snap(AI, vec![switch(0, "Use my data to train AI", Some(true))]);
+        s.has_password = true;
+        assert!(!e.evaluate(&s).signed_out);
+    }
+
+    fn run(e: &Engine, s: &Snapshot, plan: Plan) -> Decision {
+        e.next_step(s, plan)
+    }
+
+    #[test]
+    fn plan_click_then_verify_twice() {
+        let e = engine();
+        let on = snap(AI, vec![switch(0, "Use my data to train AI", Some(true))]);
+        let off = snap(AI, vec![switch(0, "Use my data to train AI", Some(false))]);
+        let d = run(&e, &on, Plan::new("demo.toggle"));
+        assert!(matches!(d.action, Action::Click { index: 0, .. }), "{d:?}");
+        // page not re-rendered yet: wait
+        let d = run(&e, &on, d.plan);
+        assert!(
+            matches!(d.action, Action::Wait { ms: WAIT_MS, .. }),
+            "{d:?}"
+        );
+        let d = run(&e, &off, d.plan);
+        assert!(
+            matches!(d.action, Action::Wait { ms: VERIFY_MS, .. }),
+            "{d:?}"
+        );
+        let d = run(&e, &off, d.plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Done {
+                    outcome: Outcome::TurnedOff,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn plan_detects_revert_and_not_accepted() {
+        let e = engine();
+        let on = snap(AI, vec![switch(0, "Use my data to train AI", Some(true))]);
+        let off = snap(AI, vec![switch(0, "Use my data to train AI", Some(false))]);
+        let d = run(&e, &on, Plan::new("demo.toggle"));
+        let d = run(&e, &off, d.plan);
+        let d = run(&e, &on, d.plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Failed {
+                    reason: FailReason::Reverted,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+        let mut d = run(&e, &on, Plan::new("demo.toggle"));
+        for _ in 0..MAX_WAITS {
+            d = run(&e, &on, d.plan);
+            assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+        }
+        let d = run(&e, &on, d.plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Failed {
+                    reason: FailReason::NotAccepted,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn plan_already_off_and_bad_plans() {
+        let e = engine();
+        let off = snap(AI, vec![switch(0, "Use my data to train AI", Some(false))]);
+        let d = run(&e, &off, Plan::new("demo.toggle"));
+        assert!(matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ));
+        for plan in [
+            Plan::new("nope.x"),
+            Plan {
+                step: 9,
+                ..Plan::new("demo.toggle")
+            },
+        ] {
+            let d = run(&e, &off, plan);
+            assert!(matches!(
+                d.action,
+                Action::Failed {
+                    reason: FailReason::BadPlan,
+                    ..
+                }
+            ));
+        }
+        let other = snap("https://other.example/settings/ai", off.controls.clone());
+        let d = run(&e, &other, Plan::new("demo.toggle"));
+        assert!(matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::BadPlan,
+                ..
+            }
+        ));
+        let d = run(
+            &e,
+            &off,
+            Plan {
+                actions: MAX_ACTIONS,
+                step: 1,
+                ..Plan::new("demo.toggle")
+            },
+        );
+        assert!(matches!(
+            d.action,
+            Action::Wait { .. } | Action::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn destructive_names_are_never_clicked() {
+        let e = engine();
+        for name in [
+            "Use my data to train AI and delete history",
+            "Use my data to train AI – forget me",
+        ] {
+            let s = snap(AI, vec![switch(0, name, Some(true))]);
+            let d = run(&e, &s, Plan::new("demo.toggle"));
+            assert!(matches!(d.action, Action::Failed { .. }), "{name}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn menu_flow_chooses_and_confirms() {
+        let e = engine();
+        let url = "https://demo.example/settings/model";
+        let toggle = |on: bool| {
+            let mut c = switch(0, "Model training", Some(on));
+            c.role = "button".into();
+            c.aria_checked = None;
+            c.aria_pressed = Some(on.to_string());
+            c
+        };
+        let item = |i: usize, name: &str, dialog: bool| Control {
+            index: i,
+            role: "menuitem".into(),
+            tag: "div".into(),
+            visible: true,
+            in_dialog: dialog,
+            name: name.into(),
+            ..Control::default()
+        };
+        let d = run(&e, &snap(url, vec![toggle(true)]), Plan::new("demo.menu"));
+        assert!(matches!(d.action, Action::Click { index: 0, .. }));
+        let menu = snap(
+            url,
+            vec![
+                toggle(true),
+                item(1, "Turn off and delete data", false),
+                item(2, "Turn off", false),
+            ],
+        );
+        let d = run(&e, &menu, d.plan);
+        assert!(matches!(d.action, Action::Click { index: 2, .. }), "{d:?}");
+        let mut ok = Control {
+            role: "button".into(),
+            ..item(4, "Confirm", true)
+        };
+        let cancel = Control {
+            role: "button".into(),
+            ..item(3, "Cancel", true)
+        };
+        let dialog = snap(url, vec![toggle(true), cancel, ok.clone()]);
+        let d = run(&e, &dialog, d.plan);
+        assert!(matches!(d.action, Action::Click { index: 4, .. }), "{d:?}");
+        ok.visible = false;
+        let done = snap(url, vec![toggle(false)]);
+        let d = run(&e, &done, d.plan);
+        let d = run(&e, &done, d.plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Done {
+                    outcome: Outcome::TurnedOff,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_never_clicks_and_ends() {
+        let e = engine();
+        let s = snap(AI, vec![switch(0, "Use my data to train AI", None)]);
+        let mut plan = Plan::new("demo.toggle");
+        for _ in 0..=MAX_WAITS {
+            let d = run(&e, &s, plan);
+            match d.action {
+                Action::Wait { .. } => plan = d.plan,
+                Action::Failed { reason, .. } => {
+                    assert_eq!(reason, FailReason::Unreadable);
+                    return;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        panic!("did not end");
+    }
+
+    #[test]
+    fn plan_json_shape() {
+        let p: Plan = serde_json::from_str(r#"{"setting":"demo.toggle"}"#).expect("plan");
+        assert_eq!(p, Plan::new("demo.toggle"));
+        let a = Action::Wait {
+            ms: 250,
+            why: "x".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&a).expect("json"),
+            r#"{"kind":"wait","ms":250,"why":"x"}"#
+        );
+        let f = Action::Failed {
+            reason: FailReason::TooManySteps,
+            message: "m".into(),
+        };
+        assert!(serde_json::to_string(&f)
+            .expect("json")
+            .contains("\"too-many-steps\""));
+    }
+}

@@ -1,0 +1,226 @@
+//! `untrain` command line: check rules, scan saved pages, print snapshots and hosts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use untrain::{Engine, RuleSet};
+
+const USAGE: &str = "usage:
+  untrain check-rules [--dir crate/rules] [--fixtures tests/fixtures]
+  untrain scan --url URL FILE.html
+  untrain snapshot --url URL FILE.html
+  untrain hosts";
+
+/// The workspace root: from the build's manifest dir when it still exists, else the cwd.
+fn root() -> PathBuf {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match built.parent() {
+        Some(p) if built.join("rules").is_dir() => p.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    }
+}
+
+/// Shows `p` relative to the workspace root when it is inside it.
+fn shown(p: &Path, root: &Path) -> String {
+    let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    abs.strip_prefix(&root)
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|_| p.display().to_string())
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("untrain: {msg}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// `--key value` pairs and positional arguments.
+type Parsed = (Vec<(String, String)>, Vec<String>);
+
+/// Parses `--key value` options and positional arguments.
+fn options(args: &[String], keys: &[&str]) -> Result<Parsed, String> {
+    let mut opts = Vec::new();
+    let mut pos = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(k) = a.strip_prefix("--") {
+            if !keys.contains(&k) {
+                return Err(format!("unknown option {a}"));
+            }
+            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+            opts.push((k.to_string(), v.clone()));
+        } else {
+            pos.push(a.clone());
+        }
+    }
+    Ok((opts, pos))
+}
+
+fn opt<'a>(opts: &'a [(String, String)], k: &str) -> Option<&'a str> {
+    opts.iter()
+        .rev()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.as_str())
+}
+
+fn read_rule_files(dir: &Path, root: &Path) -> Result<Vec<(String, String)>, String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (shown(p, root), t))
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .collect()
+}
+
+fn check_rules(args: &[String]) -> ExitCode {
+    let (opts, pos) = match options(args, &["dir", "fixtures"]) {
+        Ok(v) => v,
+        Err(e) => return usage(&e),
+    };
+    if !pos.is_empty() {
+        return usage("check-rules takes no positional arguments");
+    }
+    let root = root();
+    let dir = opt(&opts, "dir").map_or_else(|| root.join("crate/rules"), PathBuf::from);
+    let fixtures =
+        opt(&opts, "fixtures").map_or_else(|| root.join("tests/fixtures"), PathBuf::from);
+    let files = match read_rule_files(&dir, &root) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("untrain: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let sets = match Engine::load_toml(&files) {
+        Ok(s) => s,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{e}");
+            }
+            eprintln!("{} error(s)", errs.len());
+            return ExitCode::from(1);
+        }
+    };
+    let mut missing = Vec::new();
+    let (mut n_settings, mut n_fixtures) = (0, 0);
+    for ((file, _), set) in files.iter().zip(&sets) {
+        let fx: usize = set.settings.iter().map(|s| s.fixtures.len()).sum();
+        for s in &set.settings {
+            for (i, f) in s.fixtures.iter().enumerate() {
+                if !fixtures.join(&f.file).is_file() {
+                    missing.push(format!(
+                        "{file}: {}: fixture[{i}].file: {} does not exist",
+                        s.id,
+                        shown(&fixtures.join(&f.file), &root)
+                    ));
+                }
+            }
+        }
+        n_settings += set.settings.len();
+        n_fixtures += fx;
+        let ns = set.settings.len();
+        println!(
+            "ok {} ({} setting{}, {} fixture{})",
+            set.platform,
+            ns,
+            if ns == 1 { "" } else { "s" },
+            fx,
+            if fx == 1 { "" } else { "s" }
+        );
+    }
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("{m}");
+        }
+        eprintln!("{} error(s)", missing.len());
+        return ExitCode::from(1);
+    }
+    println!(
+        "total: {} platforms, {} settings, {} fixtures",
+        sets.len(),
+        n_settings,
+        n_fixtures
+    );
+    ExitCode::SUCCESS
+}
+
+fn page(args: &[String]) -> Result<(String, String), ExitCode> {
+    let (opts, pos) = options(args, &["url"]).map_err(|e| usage(&e))?;
+    let url = opt(&opts, "url").ok_or_else(|| usage("--url is required"))?;
+    let [file] = pos.as_slice() else {
+        return Err(usage("exactly one FILE.html is required"));
+    };
+    let html = std::fs::read_to_string(file).map_err(|e| {
+        eprintln!("untrain: {file}: {e}");
+        ExitCode::from(1)
+    })?;
+    Ok((url.to_string(), html))
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> ExitCode {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("untrain: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn engine() -> Result<Engine, ExitCode> {
+    Engine::embedded().map_err(|e| {
+        eprintln!("untrain: {e}");
+        ExitCode::from(1)
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        return usage("missing command");
+    };
+    match cmd.as_str() {
+        "check-rules" => check_rules(rest),
+        "scan" => match (page(rest), engine()) {
+            (Ok((url, html)), Ok(eng)) => {
+                print_json(&eng.evaluate(&untrain::harvest::harvest(&html, &url)))
+            }
+            (Err(c), _) | (_, Err(c)) => c,
+        },
+        "snapshot" => match page(rest) {
+            Ok((url, html)) => print_json(&untrain::harvest::harvest(&html, &url)),
+            Err(c) => c,
+        },
+        "hosts" => {
+            if !rest.is_empty() {
+                return usage("hosts takes no arguments");
+            }
+            match engine() {
+                Ok(eng) => {
+                    eng.rule_sets()
+                        .iter()
+                        .flat_map(|s: &RuleSet| s.hosts.iter())
+                        .for_each(|h| println!("{h}"));
+                    ExitCode::SUCCESS
+                }
+                Err(c) => c,
+            }
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => usage(&format!("unknown command {other}")),
+    }
+}

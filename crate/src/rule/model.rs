@@ -1,0 +1,222 @@
+//! Serde types of a rule file (`crate/rules/<platform>.toml`). Shared with `build.rs`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Texts by ISO 639-1 language code (`en`, `de`, ...).
+pub type Texts = BTreeMap<String, Vec<String>>;
+
+/// One rule file: a platform and its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Platform slug `[a-z0-9-]+`, equals the file stem.
+    pub platform: String,
+    /// Display name.
+    pub name: String,
+    /// Exact lowercase hostnames.
+    pub hosts: Vec<String>,
+    /// Confidence from the research catalogue.
+    pub confidence: Confidence,
+    /// Where the facts come from; non-empty.
+    pub sources: Vec<String>,
+    /// Optional free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Rule version, >= 1.
+    pub version: i64,
+    /// The platform's settings (`[[setting]]`).
+    #[serde(rename = "setting", default)]
+    pub settings: Vec<Setting>,
+}
+
+/// Confidence level of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// Well documented.
+    High,
+    /// Partly documented.
+    Medium,
+    /// Little evidence.
+    Low,
+}
+
+/// How the setting can be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Automation {
+    /// Untrain turns it off itself.
+    Automatic,
+    /// Untrain shows the way; the person acts.
+    Guided,
+    /// Nothing to do by default.
+    SafeByDefault,
+}
+
+/// Default value of the setting for new accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefaultState {
+    /// On by default.
+    On,
+    /// Off by default.
+    Off,
+    /// Depends on region or account.
+    Varies,
+}
+
+/// What the wanted (off) state looks like on the control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OffMeans {
+    /// The control is unchecked when the setting is off.
+    Unchecked,
+    /// The control is checked when the setting is off (e.g. an "opt out" box).
+    Checked,
+}
+
+/// One AI-training setting of a platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    /// `<platform>.<slug>`, unique across all files.
+    pub id: String,
+    /// Title as the platform names it.
+    pub title: String,
+    /// How it is handled.
+    pub automation: Automation,
+    /// Path patterns of the pages that show the setting.
+    pub pages: Vec<String>,
+    /// `https://` URL of the settings page.
+    pub settings_url: String,
+    /// Default for new accounts.
+    pub default: DefaultState,
+    /// Optional free strings (regions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// What the off state looks like.
+    pub off_means: OffMeans,
+    /// Roles the control may have.
+    pub roles: Vec<String>,
+    /// Control labels by language.
+    pub labels: Texts,
+    /// Optional page-level confirmation texts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub context: Texts,
+    /// Texts that rule a control out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exclude: Texts,
+    /// Extra destructive words never to click.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub never: Vec<String>,
+    /// The steps to turn the setting off.
+    pub steps: Vec<Step>,
+    /// Fixture pages (`[[setting.fixture]]`); not embedded in the engine.
+    #[serde(rename = "fixture", default, skip_serializing_if = "Vec::is_empty")]
+    pub fixtures: Vec<Fixture>,
+}
+
+/// One step of an opt-out flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What to do.
+    #[serde(rename = "do")]
+    pub action: StepKind,
+    /// For `choose`/`confirm`: the texts to look for, by language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub text: Texts,
+}
+
+/// Kind of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// Click the setting's control (only when it reads on).
+    ClickControl,
+    /// Click a menu choice / option whose name is one of the texts.
+    Choose,
+    /// Click a confirmation button whose name is one of the texts.
+    Confirm,
+    /// Re-read the control until it reads off twice.
+    Verify,
+}
+
+/// A fixture page for tests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Path relative to `tests/fixtures/`.
+    pub file: String,
+    /// URL the page is served at.
+    pub url: String,
+    /// Expected finding state.
+    pub expect: Expect,
+}
+
+/// Expected state of a fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// The setting reads on.
+    On,
+    /// The setting reads off.
+    Off,
+    /// The control is found but cannot be read safely.
+    Unknown,
+    /// No control is found.
+    Absent,
+}
+
+/// A rule problem: `<file>: <rule-or-setting-id>: <field>: <message>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// File path, relative to the repository root where possible.
+    pub file: String,
+    /// Platform slug or setting id (the file stem when unknown).
+    pub id: String,
+    /// Field path, e.g. `labels` or `steps[1].text`.
+    pub field: String,
+    /// Short lowercase message.
+    pub message: String,
+}
+
+impl RuleError {
+    /// Creates an error.
+    pub fn new(file: &str, id: &str, field: &str, message: impl Into<String>) -> Self {
+        RuleError {
+            file: file.to_string(),
+            id: id.to_string(),
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}: {}",
+            self.file, self.id, self.field, self.message
+        )
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// Roles a snapshot control may have (and a rule may name).
+pub const KNOWN_ROLES: &[&str] = &[
+    "checkbox",
+    "switch",
+    "radio",
+    "button",
+    "menuitem",
+    "menuitemradio",
+    "menuitemcheckbox",
+    "option",
+    "tab",
+    "select",
+    "link",
+];

@@ -1,0 +1,330 @@
+//! Validation of rule sets. Shared with `build.rs` (refers to the model as `super::model`).
+
+use super::model::{Expect, RuleError, RuleSet, Setting, StepKind, Texts, KNOWN_ROLES};
+use std::collections::BTreeMap;
+
+/// The file stem of a path (`crate/rules/x.toml` -> `x`).
+pub fn file_stem(file: &str) -> &str {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.strip_suffix(".toml").unwrap_or(name)
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Checks a hostname: lowercase, no scheme, port or path.
+fn check_host(h: &str) -> Result<(), &'static str> {
+    if h.is_empty() {
+        return Err("empty host");
+    }
+    if h.contains("://") {
+        return Err("host must not have a scheme");
+    }
+    if h.contains(':') {
+        return Err("host must not have a port");
+    }
+    if h.contains(['/', '?', '#']) {
+        return Err("host must not have a path");
+    }
+    if h.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err("host must be lowercase");
+    }
+    if !h
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
+        return Err("host has invalid characters");
+    }
+    if h.split('.').any(str::is_empty) {
+        return Err("host has an empty label");
+    }
+    Ok(())
+}
+
+/// Checks a language-keyed text map. `required`: at least one non-empty text.
+fn check_texts(
+    errs: &mut Vec<RuleError>,
+    file: &str,
+    id: &str,
+    field: &str,
+    texts: &Texts,
+    required: bool,
+) {
+    let mut any = false;
+    for (lang, list) in texts {
+        if lang.len() != 2 || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+            errs.push(RuleError::new(
+                file,
+                id,
+                &format!("{field}.{lang}"),
+                "language must be a 2-letter lowercase iso 639-1 code",
+            ));
+        }
+        for t in list {
+            if t.trim().is_empty() {
+                errs.push(RuleError::new(
+                    file,
+                    id,
+                    &format!("{field}.{lang}"),
+                    "empty string",
+                ));
+            } else if crate::text::normalize(t).is_empty() {
+                errs.push(RuleError::new(
+                    file,
+                    id,
+                    &format!("{field}.{lang}"),
+                    format!("{t:?} has no letters or digits"),
+                ));
+            } else {
+                any = true;
+            }
+        }
+    }
+    if required && !any {
+        let msg = if field == "labels" {
+            "no label in any language".to_string()
+        } else {
+            "no text in any language".to_string()
+        };
+        errs.push(RuleError::new(file, id, field, msg));
+    }
+}
+
+/// Validates one rule set read from `file` (path shown in messages).
+/// `fixtures`: also check the fixture list (not done for embedded rules, which drop it).
+pub fn validate_set(file: &str, set: &RuleSet, fixtures: bool) -> Vec<RuleError> {
+    let mut errs = Vec::new();
+    let stem = file_stem(file);
+    let pid = if set.platform.is_empty() {
+        stem
+    } else {
+        set.platform.as_str()
+    };
+    let mut e = |field: &str, msg: String| errs.push(RuleError::new(file, pid, field, msg));
+    if !is_slug(&set.platform) {
+        e("platform", "must be a slug [a-z0-9-]+".into());
+    } else if set.platform != stem {
+        e("platform", format!("must equal the file stem {stem:?}"));
+    }
+    if set.name.trim().is_empty() {
+        e("name", "empty".into());
+    }
+    if set.hosts.is_empty() {
+        e("hosts", "no host".into());
+    }
+    for h in &set.hosts {
+        if let Err(m) = check_host(h) {
+            e("hosts", format!("{h:?}: {m}"));
+        }
+    }
+    if set.sources.is_empty() {
+        e("sources", "no source".into());
+    }
+    if set.sources.iter().any(|s| s.trim().is_empty()) {
+        e("sources", "empty string".into());
+    }
+    if set.version < 1 {
+        e("version", "must be an integer >= 1".into());
+    }
+    if set.settings.is_empty() {
+        e("setting", "no [[setting]]".into());
+    }
+    for s in &set.settings {
+        validate_setting(&mut errs, file, set, s, fixtures);
+    }
+    errs
+}
+
+fn validate_setting(
+    errs: &mut Vec<RuleError>,
+    file: &str,
+    set: &RuleSet,
+    s: &Setting,
+    fixtures: bool,
+) {
+    let id = if s.id.is_empty() {
+        "(no id)"
+    } else {
+        s.id.as_str()
+    };
+    let push = |errs: &mut Vec<RuleError>, field: &str, msg: String| {
+        errs.push(RuleError::new(file, id, field, msg))
+    };
+    match s.id.split_once('.') {
+        Some((p, slug)) if p == set.platform && is_slug(slug) => {}
+        _ => push(
+            errs,
+            "id",
+            format!("must be \"{}.<slug>\" with slug [a-z0-9-]+", set.platform),
+        ),
+    }
+    if s.title.trim().is_empty() {
+        push(errs, "title", "empty".into());
+    }
+    if s.pages.is_empty() {
+        push(errs, "pages", "no page pattern".into());
+    }
+    for p in &s.pages {
+        if let Err(m) = crate::url::check_pattern(p) {
+            push(errs, "pages", format!("{p:?}: {m}"));
+        }
+    }
+    let host_ok = |u: &str| -> Result<(), String> {
+        match crate::url::split(u) {
+            Some(parts) if set.hosts.contains(&parts.host) => Ok(()),
+            Some(parts) => Err(format!("host {:?} is not in hosts", parts.host)),
+            None => Err(format!("{u:?} is not an absolute url")),
+        }
+    };
+    if !s.settings_url.starts_with("https://") {
+        push(errs, "settings_url", "must start with https://".into());
+    } else if let Err(m) = host_ok(&s.settings_url) {
+        push(errs, "settings_url", m);
+    } else if let Some(parts) = crate::url::split(&s.settings_url) {
+        if !s.pages.is_empty()
+            && !s
+                .pages
+                .iter()
+                .any(|p| crate::url::page_matches(p, parts.path, parts.hash))
+        {
+            push(errs, "settings_url", "matches none of pages".into());
+        }
+    }
+    if s.roles.is_empty() {
+        push(errs, "roles", "no role".into());
+    }
+    for r in &s.roles {
+        if !KNOWN_ROLES.contains(&r.as_str()) {
+            push(
+                errs,
+                "roles",
+                format!("unknown role {r:?} (known: {})", KNOWN_ROLES.join(", ")),
+            );
+        }
+    }
+    check_texts(errs, file, id, "labels", &s.labels, true);
+    check_texts(errs, file, id, "context", &s.context, false);
+    check_texts(errs, file, id, "exclude", &s.exclude, false);
+    for w in &s.never {
+        if crate::text::normalize(w).is_empty() {
+            push(errs, "never", format!("{w:?} has no letters or digits"));
+        }
+    }
+    if s.steps.is_empty() {
+        push(errs, "steps", "no step".into());
+    }
+    let last = s.steps.len().saturating_sub(1);
+    for (i, step) in s.steps.iter().enumerate() {
+        let field = format!("steps[{i}]");
+        match step.action {
+            StepKind::Choose | StepKind::Confirm => {
+                check_texts(errs, file, id, &format!("{field}.text"), &step.text, true)
+            }
+            StepKind::ClickControl | StepKind::Verify => {
+                if !step.text.is_empty() {
+                    push(
+                        errs,
+                        &format!("{field}.text"),
+                        "only choose and confirm take text".into(),
+                    );
+                }
+            }
+        }
+        if step.action == StepKind::Verify && i != last {
+            push(errs, &field, "verify must be the last step".into());
+        }
+        if step.action == StepKind::ClickControl && i != 0 {
+            push(errs, &field, "click-control must be the first step".into());
+        }
+    }
+    if let Some(first) = s.steps.first() {
+        if s.automation == super::model::Automation::Automatic
+            && first.action != StepKind::ClickControl
+        {
+            push(
+                errs,
+                "steps[0]",
+                "the first step of an automatic setting must be click-control".into(),
+            );
+        }
+    }
+    if let Some(l) = s.steps.last() {
+        if l.action != StepKind::Verify {
+            push(
+                errs,
+                &format!("steps[{last}]"),
+                "the last step must be verify".into(),
+            );
+        }
+    }
+    if !fixtures {
+        return;
+    }
+    for (i, f) in s.fixtures.iter().enumerate() {
+        let field = format!("fixture[{i}]");
+        if f.file.is_empty()
+            || f.file.starts_with('/')
+            || f.file.split(['/', '\\']).any(|c| c == "..")
+            || !f.file.ends_with(".html")
+        {
+            push(
+                errs,
+                &format!("{field}.file"),
+                format!(
+                    "{:?}: must be a relative .html path under tests/fixtures",
+                    f.file
+                ),
+            );
+        }
+        if let Err(m) = host_ok(&f.url) {
+            push(errs, &format!("{field}.url"), m);
+        }
+    }
+    if s.automation == super::model::Automation::Automatic {
+        for (want, word) in [
+            (Expect::On, "on"),
+            (Expect::Off, "off"),
+            (Expect::Unknown, "unknown"),
+        ] {
+            if !s.fixtures.iter().any(|f| f.expect == want) {
+                push(
+                    errs,
+                    "fixture",
+                    format!("no fixture with expect = \"{word}\""),
+                );
+            }
+        }
+    }
+}
+
+/// Validates several files together: each file, plus setting ids unique across all files.
+pub fn validate_all(files: &[(String, RuleSet)], fixtures: bool) -> Vec<RuleError> {
+    let mut errs = Vec::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut platforms: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, set) in files {
+        errs.extend(validate_set(file, set, fixtures));
+        if let Some(other) = platforms.insert(set.platform.as_str(), file.as_str()) {
+            errs.push(RuleError::new(
+                file,
+                &set.platform,
+                "platform",
+                format!("duplicate platform, also in {other}"),
+            ));
+        }
+        for s in &set.settings {
+            if let Some(other) = seen.insert(s.id.as_str(), file.as_str()) {
+                errs.push(RuleError::new(
+                    file,
+                    &s.id,
+                    "id",
+                    format!("duplicate setting id, also in {other}"),
+                ));
+            }
+        }
+    }
+    errs
+}

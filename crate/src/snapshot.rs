@@ -1,0 +1,245 @@
+//! The page snapshot the shell sends (see docs/architecture.md) and reading a control's state.
+
+use serde::{Deserialize, Serialize};
+
+/// A page snapshot: page context plus interactive controls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    /// Page URL.
+    pub url: String,
+    /// `<html lang>`, lowercased, may be empty.
+    pub lang: String,
+    /// Document title.
+    pub title: String,
+    /// h1-h3 and `[role=heading]` texts.
+    pub headings: Vec<String>,
+    /// Names of open dialogs.
+    pub dialogs: Vec<String>,
+    /// A visible password input exists.
+    pub has_password: bool,
+    /// The harvester hit its bound.
+    pub truncated: bool,
+    /// Controls in document order.
+    pub controls: Vec<Control>,
+}
+
+/// One interactive control of the page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Control {
+    /// Position in the shell's element list.
+    pub index: usize,
+    /// Role (`checkbox`, `switch`, `button`, ...).
+    pub role: String,
+    /// Lowercase tag name.
+    pub tag: String,
+    /// `type` of an `<input>`, else null.
+    pub input_type: Option<String>,
+    /// Live `checked` of checkbox/radio inputs, else null.
+    pub checked: Option<bool>,
+    /// `aria-checked` value.
+    pub aria_checked: Option<String>,
+    /// `aria-pressed` value.
+    pub aria_pressed: Option<String>,
+    /// `aria-selected` value.
+    pub aria_selected: Option<String>,
+    /// `aria-expanded` value.
+    pub aria_expanded: Option<String>,
+    /// `data-state` value.
+    pub data_state: Option<String>,
+    /// Disabled property or `aria-disabled="true"`.
+    pub disabled: bool,
+    /// Rendered and not hidden.
+    pub visible: bool,
+    /// Inside an open dialog.
+    pub in_dialog: bool,
+    /// Accessible name.
+    pub name: String,
+    /// Row text around the control.
+    pub text: String,
+    /// id, name, data-testid and class (a hint only).
+    pub hint: String,
+}
+
+/// What a control's state signals say about "checked".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// All signals agree on this value.
+    Checked(bool),
+    /// No signal, a conflicting or an unreadable one (`mixed`).
+    Unreadable,
+    /// The control is disabled.
+    Disabled,
+}
+
+fn bool_attr(v: &str) -> Option<Option<bool>> {
+    // Some(Some(b)): signal b; Some(None): unreadable value
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(Some(true)),
+        "false" => Some(Some(false)),
+        _ => Some(None),
+    }
+}
+
+fn data_state(v: &str) -> Option<Option<bool>> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "checked" | "on" | "active" => Some(Some(true)),
+        "unchecked" | "off" | "inactive" => Some(Some(false)),
+        "indeterminate" | "mixed" => Some(None),
+        _ => None,
+    }
+}
+
+/// Reads a control's checked state from all its signals.
+pub fn read(c: &Control) -> Reading {
+    if c.disabled {
+        return Reading::Disabled;
+    }
+    let mut signals: Vec<Option<bool>> = Vec::with_capacity(4);
+    if let Some(b) = c.checked {
+        signals.push(Some(b));
+    }
+    if let Some(s) = c.aria_checked.as_deref().and_then(bool_attr) {
+        signals.push(s);
+    }
+    if c.tag != "input" {
+        if let Some(s) = c.aria_pressed.as_deref().and_then(bool_attr) {
+            signals.push(s);
+        }
+    }
+    if let Some(s) = c.data_state.as_deref().and_then(data_state) {
+        signals.push(s);
+    }
+    let mut value = None;
+    for s in signals {
+        match (s, value) {
+            (None, _) => return Reading::Unreadable,
+            (Some(b), None) => value = Some(b),
+            (Some(b), Some(v)) if b != v => return Reading::Unreadable,
+            _ => {}
+        }
+    }
+    value.map_or(Reading::Unreadable, Reading::Checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctl() -> Control {
+        Control {
+            role: "switch".into(),
+            tag: "div".into(),
+            visible: true,
+            ..Control::default()
+        }
+    }
+
+    #[test]
+    fn native_checked() {
+        let c = Control {
+            checked: Some(true),
+            tag: "input".into(),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(true));
+        let c = Control {
+            checked: Some(false),
+            tag: "input".into(),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(false));
+    }
+
+    #[test]
+    fn aria_checked_values() {
+        let c = Control {
+            aria_checked: Some("true".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(true));
+        let c = Control {
+            aria_checked: Some("false".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(false));
+        let c = Control {
+            aria_checked: Some("mixed".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Unreadable);
+    }
+
+    #[test]
+    fn aria_pressed_only_off_inputs() {
+        let c = Control {
+            aria_pressed: Some("true".into()),
+            tag: "button".into(),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(true));
+        let c = Control {
+            aria_pressed: Some("true".into()),
+            tag: "input".into(),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Unreadable);
+    }
+
+    #[test]
+    fn data_state_values() {
+        for (v, want) in [
+            ("checked", Reading::Checked(true)),
+            ("on", Reading::Checked(true)),
+            ("active", Reading::Checked(true)),
+            ("unchecked", Reading::Checked(false)),
+            ("off", Reading::Checked(false)),
+            ("inactive", Reading::Checked(false)),
+            ("indeterminate", Reading::Unreadable),
+            ("mixed", Reading::Unreadable),
+            ("open", Reading::Unreadable),
+        ] {
+            let c = Control {
+                data_state: Some(v.into()),
+                ..ctl()
+            };
+            assert_eq!(read(&c), want, "{v}");
+        }
+        // ignored value next to a real signal
+        let c = Control {
+            data_state: Some("open".into()),
+            aria_checked: Some("true".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(true));
+    }
+
+    #[test]
+    fn conflicts_and_missing() {
+        assert_eq!(read(&ctl()), Reading::Unreadable);
+        let c = Control {
+            checked: Some(true),
+            aria_checked: Some("false".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Unreadable);
+        let c = Control {
+            checked: Some(true),
+            aria_checked: Some("true".into()),
+            data_state: Some("checked".into()),
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Checked(true));
+    }
+
+    #[test]
+    fn disabled_wins() {
+        let c = Control {
+            checked: Some(true),
+            disabled: true,
+            ..ctl()
+        };
+        assert_eq!(read(&c), Reading::Disabled);
+    }
+}

@@ -1,0 +1,227 @@
+//! Every rule file's fixtures: harvest the saved page natively, check the finding, and simulate
+//! the opt-out plan (click, the page flips the control, wait/verify until done).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use untrain::harvest::harvest;
+use untrain::rule::model::{Expect, StepKind};
+use untrain::{Action, Engine, FailReason, Outcome, Plan, Reason, Snapshot, State};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn rule_files() -> Vec<(String, String)> {
+    let dir = root().join("crate/rules");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy();
+            (
+                format!("crate/rules/{name}"),
+                std::fs::read_to_string(p).expect("readable rule file"),
+            )
+        })
+        .collect()
+}
+
+/// Runs the plan on snapshots from `page(call, plan)` until done/failed; returns the end action
+/// and the clicked indices. Panics on more calls than the bounds allow.
+fn drive(
+    e: &Engine,
+    id: &str,
+    mut page: impl FnMut(usize, &[usize]) -> Snapshot,
+) -> (Action, Vec<usize>) {
+    let mut plan = Plan::new(id);
+    for call in 0..40 {
+        let snap = page(call, &plan.clicked);
+        let d = e.next_step(&snap, plan);
+        match d.action {
+            Action::Click { .. } | Action::Wait { .. } => plan = d.plan,
+            end => return (end, d.plan.clicked),
+        }
+    }
+    panic!("{id}: plan did not end within 40 calls");
+}
+
+#[test]
+fn every_fixture_reads_as_expected_and_plans_safely() {
+    let files = rule_files();
+    if files.is_empty() {
+        eprintln!("no rule files in crate/rules yet");
+        return;
+    }
+    let sets = Engine::load_toml(&files).unwrap_or_else(|errs| {
+        panic!(
+            "invalid rules:\n{}",
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let e = Engine::from_rule_sets(sets.clone()).expect("engine");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for set in &sets {
+        for s in &set.settings {
+            let simple = s
+                .steps
+                .iter()
+                .all(|st| matches!(st.action, StepKind::ClickControl | StepKind::Verify));
+            for fx in &s.fixtures {
+                let path = root().join("tests/fixtures").join(&fx.file);
+                let html = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+                let snap = harvest(&html, &fx.url);
+                let ev = e.evaluate(&snap);
+                let f = ev.findings.iter().find(|f| f.setting == s.id);
+                let got = match f {
+                    None => Expect::Absent,
+                    Some(f) if f.reason == Some(Reason::Absent) => Expect::Absent,
+                    Some(f) => match f.state {
+                        State::On => Expect::On,
+                        State::Off => Expect::Off,
+                        State::Unknown => Expect::Unknown,
+                    },
+                };
+                let tag = format!("{} {} ({})", s.id, fx.file, fx.url);
+                checked += 1;
+                if got != fx.expect {
+                    failures.push(format!(
+                        "{tag}: expected {:?}, got {got:?} ({f:?})",
+                        fx.expect
+                    ));
+                    continue;
+                }
+                match fx.expect {
+                    Expect::On => {
+                        let control = f.and_then(|f| f.control).expect("on has a control");
+                        let first = e.next_step(&snap, Plan::new(&s.id));
+                        match &first.action {
+                            Action::Click { index, .. } if *index == control => {}
+                            other => {
+                                failures.push(format!(
+                                    "{tag}: first step {other:?}, want click {control}"
+                                ));
+                                continue;
+                            }
+                        }
+                        if !simple {
+                            continue;
+                        }
+                        // the page accepts the click: the control flips and stays
+                        let mut flipped = snap.clone();
+                        if let Some(c) = flipped.controls.iter_mut().find(|c| c.index == control) {
+                            common::flip(c);
+                        }
+                        let (end, clicked) = drive(&e, &s.id, |call, _| {
+                            if call == 0 {
+                                snap.clone()
+                            } else {
+                                flipped.clone()
+                            }
+                        });
+                        if !matches!(
+                            end,
+                            Action::Done {
+                                outcome: Outcome::TurnedOff,
+                                ..
+                            }
+                        ) || clicked != vec![control]
+                        {
+                            failures.push(format!(
+                                "{tag}: accepted flow ended {end:?}, clicked {clicked:?}"
+                            ));
+                        }
+                        // the page flips the control back after our click
+                        let (end, clicked) = drive(&e, &s.id, |call, _| match call {
+                            0 => snap.clone(),
+                            1 => flipped.clone(),
+                            _ => snap.clone(),
+                        });
+                        if !matches!(
+                            end,
+                            Action::Failed {
+                                reason: FailReason::Reverted,
+                                ..
+                            }
+                        ) || clicked.len() != 1
+                        {
+                            failures.push(format!(
+                                "{tag}: reverting page ended {end:?}, clicked {clicked:?}"
+                            ));
+                        }
+                        // the page ignores the click
+                        let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
+                        if !matches!(
+                            end,
+                            Action::Failed {
+                                reason: FailReason::NotAccepted,
+                                ..
+                            }
+                        ) || clicked.len() != 1
+                        {
+                            failures.push(format!(
+                                "{tag}: ignoring page ended {end:?}, clicked {clicked:?}"
+                            ));
+                        }
+                    }
+                    Expect::Off => {
+                        let d = e.next_step(&snap, Plan::new(&s.id));
+                        if !matches!(
+                            d.action,
+                            Action::Done {
+                                outcome: Outcome::AlreadyOff,
+                                ..
+                            }
+                        ) || !d.plan.clicked.is_empty()
+                        {
+                            failures.push(format!("{tag}: off page planned {:?}", d.action));
+                        }
+                    }
+                    Expect::Unknown | Expect::Absent => {
+                        let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
+                        if !clicked.is_empty() || !matches!(end, Action::Failed { .. }) {
+                            failures.push(format!(
+                                "{tag}: {:?} page ended {end:?}, clicked {clicked:?}",
+                                fx.expect
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} fixtures failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{checked} fixtures checked");
+}
+
+#[test]
+fn embedded_rules_equal_rule_files() {
+    let files = rule_files();
+    let e = Engine::embedded().expect("embedded rules");
+    let mut sets = Engine::load_toml(&files).unwrap_or_default();
+    for s in &mut sets {
+        s.settings.iter_mut().for_each(|st| st.fixtures.clear());
+    }
+    assert_eq!(
+        e.rule_sets(),
+        sets.as_slice(),
+        "rebuild: embedded rules are stale"
+    );
+}

@@ -1,0 +1,441 @@
+//! Malformed rule files: each error names the file, the rule or setting id and the field.
+
+use untrain::{Engine, RuleError};
+
+const FILE: &str = "crate/rules/demo.toml";
+
+const GOOD: &str = r#"
+platform = "demo"
+name = "Demo"
+hosts = ["demo.example"]
+confidence = "high"
+sources = ["test"]
+version = 1
+
+[[setting]]
+id = "demo.ai"
+title = "AI training"
+automation = "automatic"
+pages = ["/settings/ai"]
+settings_url = "https://demo.example/settings/ai"
+default = "on"
+off_means = "unchecked"
+roles = ["switch"]
+labels = { en = ["Use my data for AI"] }
+steps = [{ do = "click-control" }, { do = "verify" }]
+
+[[setting.fixture]]
+file = "demo/on.en.html"
+url = "https://demo.example/settings/ai"
+expect = "on"
+
+[[setting.fixture]]
+file = "demo/off.en.html"
+url = "https://demo.example/settings/ai"
+expect = "off"
+
+[[setting.fixture]]
+file = "demo/unknown.en.html"
+url = "https://demo.example/settings/ai"
+expect = "unknown"
+"#;
+
+fn errors(files: &[(&str, &str)]) -> Vec<RuleError> {
+    match Engine::load_toml(files) {
+        Ok(_) => Vec::new(),
+        Err(e) => e,
+    }
+}
+
+fn bad(from: &str, to: &str) -> String {
+    assert!(
+        GOOD.contains(from),
+        "test bug: {from:?} not in the good file"
+    );
+    GOOD.replacen(from, to, 1)
+}
+
+#[test]
+fn the_good_file_is_good() {
+    assert_eq!(errors(&[(FILE, GOOD)]), Vec::<RuleError>::new());
+}
+
+#[test]
+fn each_malformed_file_names_file_id_and_field() {
+    let other = bad("platform = \"demo\"", "platform = \"other\"")
+        .replace("hosts = [\"demo.example\"]", "hosts = [\"other.example\"]")
+        .replace("https://demo.example", "https://other.example");
+    // (what, files, file, id, field, message part)
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, String)>,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "syntax error",
+            vec![(FILE, bad("name = \"Demo\"", "name = \"Demo"))],
+            FILE,
+            "demo",
+            "syntax",
+            "line 3",
+        ),
+        (
+            "unknown top field",
+            vec![(FILE, bad("version = 1", "version = 1\ncolour = \"red\""))],
+            FILE,
+            "demo",
+            "colour",
+            "unknown field",
+        ),
+        (
+            "unknown setting field",
+            vec![(FILE, bad("default = \"on\"", "default = \"on\"\nfoo = 1"))],
+            FILE,
+            "demo.ai",
+            "foo",
+            "unknown field",
+        ),
+        (
+            "unknown fixture field",
+            vec![(
+                FILE,
+                bad("expect = \"off\"", "expect = \"off\"\nwhy = \"x\""),
+            )],
+            FILE,
+            "demo.ai",
+            "fixture.why",
+            "unknown field",
+        ),
+        (
+            "bad enum value",
+            vec![(FILE, bad("confidence = \"high\"", "confidence = \"sure\""))],
+            FILE,
+            "demo",
+            "confidence",
+            "unknown variant",
+        ),
+        (
+            "bad setting enum",
+            vec![(FILE, bad("off_means = \"unchecked\"", "off_means = \"no\""))],
+            FILE,
+            "demo.ai",
+            "off_means",
+            "unknown variant",
+        ),
+        (
+            "missing field",
+            vec![(FILE, bad("title = \"AI training\"\n", ""))],
+            FILE,
+            "demo.ai",
+            "title",
+            "missing field",
+        ),
+        (
+            "empty label",
+            vec![(FILE, bad("[\"Use my data for AI\"]", "[\"\"]"))],
+            FILE,
+            "demo.ai",
+            "labels.en",
+            "empty string",
+        ),
+        (
+            "no label",
+            vec![(
+                FILE,
+                bad(
+                    "labels = { en = [\"Use my data for AI\"] }",
+                    "labels = { en = [] }",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "labels",
+            "no label in any language",
+        ),
+        (
+            "punctuation label",
+            vec![(FILE, bad("[\"Use my data for AI\"]", "[\"—\"]"))],
+            FILE,
+            "demo.ai",
+            "labels.en",
+            "no letters",
+        ),
+        (
+            "bad language",
+            vec![(FILE, bad("{ en = [\"Use", "{ eng = [\"Use"))],
+            FILE,
+            "demo.ai",
+            "labels.eng",
+            "iso 639-1",
+        ),
+        (
+            "bad page pattern",
+            vec![(
+                FILE,
+                bad("pages = [\"/settings/ai\"]", "pages = [\"settings/ai\"]"),
+            )],
+            FILE,
+            "demo.ai",
+            "pages",
+            "must start with /",
+        ),
+        (
+            "triple star",
+            vec![(
+                FILE,
+                bad("pages = [\"/settings/ai\"]", "pages = [\"/settings/***\"]"),
+            )],
+            FILE,
+            "demo.ai",
+            "pages",
+            "wildcard",
+        ),
+        (
+            "no pages",
+            vec![(FILE, bad("pages = [\"/settings/ai\"]", "pages = []"))],
+            FILE,
+            "demo.ai",
+            "pages",
+            "no page",
+        ),
+        (
+            "duplicate id across files",
+            vec![
+                (FILE, GOOD.to_string()),
+                (
+                    "crate/rules/other.toml",
+                    other.replace("id = \"other.ai\"", "id = \"demo.ai\""),
+                ),
+            ],
+            "crate/rules/other.toml",
+            "demo.ai",
+            "id",
+            "duplicate setting id, also in crate/rules/demo.toml",
+        ),
+        (
+            "steps not ending in verify",
+            vec![(
+                FILE,
+                bad(
+                    "{ do = \"verify\" }",
+                    "{ do = \"choose\", text = { en = [\"Off\"] } }",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "steps[1]",
+            "last step must be verify",
+        ),
+        (
+            "choose without text",
+            vec![(
+                FILE,
+                bad(
+                    "{ do = \"click-control\" },",
+                    "{ do = \"click-control\" }, { do = \"choose\" },",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "steps[1].text",
+            "no text",
+        ),
+        (
+            "first step not click",
+            vec![(
+                FILE,
+                bad(
+                    "{ do = \"click-control\" },",
+                    "{ do = \"confirm\", text = { en = [\"Ok\"] } },",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "steps[0]",
+            "click-control",
+        ),
+        (
+            "settings_url host not in hosts",
+            vec![(
+                FILE,
+                bad(
+                    "settings_url = \"https://demo.example",
+                    "settings_url = \"https://evil.example",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "settings_url",
+            "not in hosts",
+        ),
+        (
+            "settings_url http",
+            vec![(
+                FILE,
+                bad("settings_url = \"https://", "settings_url = \"http://"),
+            )],
+            FILE,
+            "demo.ai",
+            "settings_url",
+            "https://",
+        ),
+        (
+            "unknown role",
+            vec![(FILE, bad("roles = [\"switch\"]", "roles = [\"toggle\"]"))],
+            FILE,
+            "demo.ai",
+            "roles",
+            "unknown role",
+        ),
+        (
+            "no role",
+            vec![(FILE, bad("roles = [\"switch\"]", "roles = []"))],
+            FILE,
+            "demo.ai",
+            "roles",
+            "no role",
+        ),
+        (
+            "platform not the stem",
+            vec![("crate/rules/demo2.toml", GOOD.to_string())],
+            "crate/rules/demo2.toml",
+            "demo",
+            "platform",
+            "file stem",
+        ),
+        (
+            "bad slug",
+            vec![(FILE, bad("platform = \"demo\"", "platform = \"Demo\""))],
+            FILE,
+            "Demo",
+            "platform",
+            "slug",
+        ),
+        (
+            "setting id prefix",
+            vec![(FILE, bad("id = \"demo.ai\"", "id = \"x.ai\""))],
+            FILE,
+            "x.ai",
+            "id",
+            "demo.<slug>",
+        ),
+        (
+            "host with scheme",
+            vec![(
+                FILE,
+                bad(
+                    "hosts = [\"demo.example\"]",
+                    "hosts = [\"demo.example\", \"https://demo.example\"]",
+                ),
+            )],
+            FILE,
+            "demo",
+            "hosts",
+            "scheme",
+        ),
+        (
+            "host uppercase",
+            vec![(
+                FILE,
+                bad(
+                    "hosts = [\"demo.example\"]",
+                    "hosts = [\"demo.example\", \"Demo.example\"]",
+                ),
+            )],
+            FILE,
+            "demo",
+            "hosts",
+            "lowercase",
+        ),
+        (
+            "no hosts",
+            vec![(FILE, bad("hosts = [\"demo.example\"]", "hosts = []"))],
+            FILE,
+            "demo",
+            "hosts",
+            "no host",
+        ),
+        (
+            "no sources",
+            vec![(FILE, bad("sources = [\"test\"]", "sources = []"))],
+            FILE,
+            "demo",
+            "sources",
+            "no source",
+        ),
+        (
+            "version 0",
+            vec![(FILE, bad("version = 1", "version = 0"))],
+            FILE,
+            "demo",
+            "version",
+            ">= 1",
+        ),
+        (
+            "no unknown fixture",
+            vec![(FILE, bad("expect = \"unknown\"", "expect = \"absent\""))],
+            FILE,
+            "demo.ai",
+            "fixture",
+            "expect = \"unknown\"",
+        ),
+        (
+            "fixture url host",
+            vec![(
+                FILE,
+                bad(
+                    "url = \"https://demo.example/settings/ai\"\nexpect = \"off\"",
+                    "url = \"https://evil.example/settings/ai\"\nexpect = \"off\"",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "fixture[1].url",
+            "not in hosts",
+        ),
+        (
+            "fixture file escapes",
+            vec![(
+                FILE,
+                bad("file = \"demo/on.en.html\"", "file = \"../on.en.html\""),
+            )],
+            FILE,
+            "demo.ai",
+            "fixture[0].file",
+            "relative",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, files, file, id, field, part) in &cases {
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let errs = errors(&files);
+        let hit = errs.iter().any(|e| {
+            e.file == *file
+                && e.id == *id
+                && e.field == *field
+                && e.message.contains(part)
+                && e.to_string() == format!("{}: {}: {}: {}", e.file, e.id, e.field, e.message)
+        });
+        if !hit {
+            problems.push(format!(
+                "{what}: want `{file}: {id}: {field}: ..{part}..`, got {:?}",
+                errs.iter().map(ToString::to_string).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn messages_are_one_line() {
+    let text = bad("name = \"Demo\"", "name = [1,");
+    let errs = errors(&[(FILE, text.as_str())]);
+    assert!(!errs.is_empty());
+    for e in errs {
+        assert!(!e.to_string().contains('\n'), "{e}");
+    }
+}
