@@ -295,6 +295,24 @@ impl Compiled {
     }
 }
 
+/// The label a person sees for the control: its own accessible name or, when it has none
+/// (a switch labelled only by the text of its row), the rule's label that the row shows.
+fn shown_label(s: &Setting, ctl: &Control) -> String {
+    if !ctl.name.trim().is_empty() {
+        return ctl.name.clone();
+    }
+    let row = normalize(&ctl.text);
+    s.labels
+        .values()
+        .flatten()
+        .find(|l| {
+            let l = normalize(l);
+            !l.is_empty() && contains(&row, &l)
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// A snapshot with normalised texts (computed once per call).
 struct View<'a> {
     controls: Vec<(&'a Control, String, String)>,
@@ -530,7 +548,7 @@ impl Engine {
             Match::Absent => f.reason = Some(Reason::Absent),
             Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
             Match::Found(ctl, _) => {
-                f.label = ctl.name.clone();
+                f.label = shown_label(s, ctl);
                 f.control = Some(ctl.index);
                 match read(ctl) {
                     Reading::Checked(checked) => {

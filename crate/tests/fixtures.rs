@@ -103,6 +103,12 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
                     ));
                     continue;
                 }
+                // the banner and the popup show the label a person sees on the page
+                if matches!(fx.expect, Expect::On | Expect::Off)
+                    && f.is_some_and(|f| f.label.trim().is_empty())
+                {
+                    failures.push(format!("{tag}: finding has an empty label"));
+                }
                 match fx.expect {
                     Expect::On => {
                         let control = f.and_then(|f| f.control).expect("on has a control");
