@@ -1,0 +1,250 @@
+// Untrain banner (classic content script, loaded before content.js).
+//
+// Contract (docs/architecture.md, "Banner"): host <div id="untrain-banner" data-kind="known"
+// data-state=... data-platform=... data-setting=...> on document.documentElement with a
+// CLOSED shadow root; the opt-out button acts only on trusted clicks; the banner sits at a
+// corner that does not overlap the setting's control.
+"use strict";
+
+(() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const CORNERS = ["bottom-right", "top-right", "bottom-left", "top-left"];
+
+  const CSS = `
+:host { all: initial !important; }
+.box {
+  position: fixed; z-index: 2147483647; box-sizing: border-box;
+  max-width: min(380px, calc(100vw - 24px)); min-width: min(240px, calc(100vw - 24px));
+  margin: 0; padding: 12px 40px 12px 14px;
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1f24; background: #ffffff; border: 1px solid #c9ced6; border-radius: 10px;
+  box-shadow: 0 6px 24px rgba(0, 0, 0, .18); text-align: start; direction: inherit;
+}
+.box[data-corner="bottom-right"] { bottom: 12px; right: 12px; }
+.box[data-corner="top-right"] { top: 12px; right: 12px; }
+.box[data-corner="bottom-left"] { bottom: 12px; left: 12px; }
+.box[data-corner="top-left"] { top: 12px; left: 12px; }
+.brand { margin: 0 0 4px; font-weight: 700; font-size: 12px; letter-spacing: .02em; color: #5b2bb5; }
+.msg { margin: 0; overflow-wrap: anywhere; }
+.hint { margin: 6px 0 0; font-size: 13px; color: #4a5260; }
+.hint:empty, .actions:empty { display: none; }
+.actions { margin-top: 10px; display: flex; gap: 8px; flex-wrap: wrap; }
+button { font: inherit; cursor: pointer; border-radius: 6px; }
+button[data-action="opt-out"] {
+  padding: 6px 14px; border: 1px solid #5b2bb5; background: #5b2bb5; color: #ffffff; font-weight: 600;
+}
+button[data-action="opt-out"]:hover { background: #4a2296; }
+button[data-action="dismiss"] {
+  position: absolute; top: 6px; right: 6px; width: 28px; height: 28px; padding: 0;
+  border: 1px solid transparent; background: transparent; color: inherit; font-size: 18px; line-height: 1;
+}
+button[data-action="dismiss"]:hover { border-color: #c9ced6; }
+button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.box[data-state="done"] .brand, .box[data-state="already-off"] .brand { color: #17794a; }
+.box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #a4461b; }
+@media (prefers-color-scheme: dark) {
+  .box { color: #e8eaed; background: #202327; border-color: #4a4f57; box-shadow: 0 6px 24px rgba(0, 0, 0, .5); }
+  .brand { color: #c5a8ff; }
+  .hint { color: #b8bec7; }
+  button[data-action="opt-out"] { background: #8f66e8; border-color: #8f66e8; color: #111111; }
+  button[data-action="opt-out"]:hover { background: #a482f0; }
+  button[data-action="dismiss"]:hover { border-color: #4a4f57; }
+  button:focus-visible { outline-color: #8ab4f8; }
+  .box[data-state="done"] .brand, .box[data-state="already-off"] .brand { color: #6fd3a0; }
+  .box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #f2a477; }
+}
+@media (prefers-reduced-motion: no-preference) { .box { transition: opacity .15s; } }
+`;
+
+  function t(key, subs) {
+    let text = "";
+    try {
+      text = api.i18n.getMessage(key, subs);
+    } catch {
+      text = "";
+    }
+    return text || key;
+  }
+
+  // Everything below lives in this closure: the shadow root is closed and never exposed.
+  let host = null;
+  let shadow = null;
+  let parts = null;
+  let current = null; // the options of the last render
+  let placeQueued = false;
+
+  function build() {
+    host = document.createElement("div");
+    host.id = "untrain-banner";
+    shadow = host.attachShadow({ mode: "closed" });
+    if (!adoptStyles(shadow)) {
+      const style = document.createElement("style");
+      style.textContent = CSS;
+      shadow.append(style);
+    }
+    const box = document.createElement("div");
+    box.className = "box";
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", t("bannerRegion"));
+    box.setAttribute("lang", t("locale"));
+    box.dataset.corner = "bottom-right";
+
+    const brand = document.createElement("p");
+    brand.className = "brand";
+    brand.textContent = "Untrain";
+    brand.setAttribute("aria-hidden", "true");
+
+    const msg = document.createElement("p");
+    msg.className = "msg";
+    msg.setAttribute("aria-live", "polite");
+    msg.setAttribute("role", "status");
+
+    const hint = document.createElement("p");
+    hint.className = "hint";
+
+    const actions = document.createElement("div");
+    actions.className = "actions";
+
+    const optOut = document.createElement("button");
+    optOut.type = "button";
+    optOut.dataset.action = "opt-out";
+    optOut.textContent = t("buttonTurnOff");
+    optOut.addEventListener("click", (event) => {
+      // Only a person's click counts; the page cannot reach this closed root, but be sure.
+      if (!event.isTrusted || !current || current.state !== "offer") return;
+      current.onOptOut();
+    });
+
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.dataset.action = "dismiss";
+    dismiss.setAttribute("aria-label", t("buttonDismiss"));
+    dismiss.title = t("buttonDismiss");
+    dismiss.textContent = "\u00d7";
+    dismiss.addEventListener("click", (event) => {
+      if (!event.isTrusted) return;
+      close();
+    });
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && event.isTrusted) close();
+    });
+
+    box.append(brand, msg, hint, actions, dismiss);
+    shadow.append(box);
+    parts = { box, msg, hint, actions, optOut };
+    addEventListener("scroll", queuePlace, { passive: true, capture: true });
+    addEventListener("resize", queuePlace, { passive: true });
+  }
+
+  // Constructable stylesheets are not subject to the page's CSP (style-src); fall back to a
+  // <style> element where adopting fails (some content-script sandboxes).
+  function adoptStyles(root) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+      return root.adoptedStyleSheets.length === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  function close() {
+    const onDismiss = current && current.onDismiss;
+    remove();
+    if (onDismiss) onDismiss();
+  }
+
+  function remove() {
+    if (host) host.remove();
+    removeEventListener("scroll", queuePlace, { capture: true });
+    removeEventListener("resize", queuePlace);
+    host = shadow = parts = current = null;
+  }
+
+  function message(o) {
+    const label = o.label || o.title;
+    switch (o.state) {
+      case "offer":
+        return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
+      case "working":
+        return t("bannerWorking");
+      case "done":
+        return t("bannerDone");
+      case "failed":
+        return t("bannerFailed", [o.message || t("unknownReason")]);
+      case "already-off":
+        return t("bannerAlreadyOff", [label]);
+      default:
+        return t("bannerUnknown", [label]);
+    }
+  }
+
+  function render(options) {
+    if (!host || !host.isConnected) {
+      if (host) remove();
+      build();
+    }
+    const same = current && current.state === options.state && current.setting === options.setting;
+    current = options;
+    // Only write what changed: every write is a DOM mutation the page (and our own watcher)
+    // would see.
+    setData(host, "kind", "known");
+    setData(host, "state", options.state);
+    setData(host, "platform", options.platform || "");
+    setData(host, "setting", options.setting || "");
+    setData(parts.box, "state", options.state);
+
+    const text = message(options);
+    if (parts.msg.textContent !== text) parts.msg.textContent = text;
+    const hint = options.state === "failed" ? t("bannerFailedHint") : "";
+    if (parts.hint.textContent !== hint) parts.hint.textContent = hint;
+    if (options.state === "offer") {
+      if (!parts.optOut.isConnected) parts.actions.append(parts.optOut);
+    } else if (parts.optOut.isConnected) {
+      parts.optOut.remove();
+    }
+    if (!host.isConnected) document.documentElement.append(host);
+    if (!same) place();
+  }
+
+  function setData(node, key, value) {
+    if (node.dataset[key] !== value) node.dataset[key] = value;
+  }
+
+  function queuePlace() {
+    if (placeQueued || !host) return;
+    placeQueued = true;
+    requestAnimationFrame(() => {
+      placeQueued = false;
+      place();
+    });
+  }
+
+  // Bottom-right unless that covers the setting's control; then the next free corner.
+  function place() {
+    if (!parts) return;
+    const control = current && current.control;
+    const box = parts.box;
+    if (!control || !control.isConnected) {
+      setData(box, "corner", CORNERS[0]);
+      return;
+    }
+    const c = control.getBoundingClientRect();
+    const before = box.dataset.corner;
+    let chosen = CORNERS[0];
+    for (const corner of CORNERS) {
+      box.dataset.corner = corner;
+      const b = box.getBoundingClientRect();
+      const overlaps = b.left < c.right && c.left < b.right && b.top < c.bottom && c.top < b.bottom;
+      if (!overlaps) {
+        chosen = corner;
+        break;
+      }
+    }
+    box.dataset.corner = before;
+    setData(box, "corner", chosen);
+  }
+
+  globalThis.untrainBanner = { render, remove };
+})();
