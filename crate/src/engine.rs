@@ -646,7 +646,7 @@ impl Engine {
     fn set_for_host(&self, host: &str) -> Option<usize> {
         self.sets
             .iter()
-            .position(|s| s.hosts.iter().any(|h| h == host))
+            .position(|s| url::any_host_matches(&s.hosts, host))
     }
 
     /// The platform of a URL, or `None` when its host is not a known platform's.
@@ -966,7 +966,7 @@ impl Engine {
         let Some(parts) = url::split(&snap.url) else {
             return fail(plan, FailReason::BadPlan, "the page url is not valid");
         };
-        if !set.hosts.contains(&parts.host) {
+        if !url::any_host_matches(&set.hosts, &parts.host) {
             return fail(
                 plan,
                 FailReason::BadPlan,

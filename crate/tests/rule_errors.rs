@@ -352,6 +352,20 @@ fn each_malformed_file_names_file_id_and_field() {
             "lowercase",
         ),
         (
+            "host wildcard not leading",
+            vec![(
+                FILE,
+                bad(
+                    "hosts = [\"demo.example\"]",
+                    "hosts = [\"demo.example\", \"a*.demo.example\"]",
+                ),
+            )],
+            FILE,
+            "demo",
+            "hosts",
+            "wildcard",
+        ),
+        (
             "no hosts",
             vec![(FILE, bad("hosts = [\"demo.example\"]", "hosts = []"))],
             FILE,

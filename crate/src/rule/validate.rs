@@ -19,6 +19,8 @@ fn is_slug(s: &str) -> bool {
 
 /// Checks a hostname: lowercase, no scheme, port or path.
 fn check_host(h: &str) -> Result<(), &'static str> {
+    // `*.example.com`: any subdomain (one leading wildcard label, nothing else)
+    let h = h.strip_prefix("*.").unwrap_or(h);
     if h.is_empty() {
         return Err("empty host");
     }
@@ -30,6 +32,9 @@ fn check_host(h: &str) -> Result<(), &'static str> {
     }
     if h.contains(['/', '?', '#']) {
         return Err("host must not have a path");
+    }
+    if h.contains('*') {
+        return Err("a wildcard is only allowed as a leading \"*.\"");
     }
     if h.chars().any(|c| c.is_ascii_uppercase()) {
         return Err("host must be lowercase");
@@ -181,7 +186,7 @@ fn validate_setting(
     }
     let host_ok = |u: &str| -> Result<(), String> {
         match crate::url::split(u) {
-            Some(parts) if set.hosts.contains(&parts.host) => Ok(()),
+            Some(parts) if crate::url::any_host_matches(&set.hosts, &parts.host) => Ok(()),
             Some(parts) => Err(format!("host {:?} is not in hosts", parts.host)),
             None => Err(format!("{u:?} is not an absolute url")),
         }
@@ -460,7 +465,7 @@ fn validate_guided(errs: &mut Vec<RuleError>, file: &str, set: &RuleSet, s: &Set
         }
         match &s.form_url {
             Some(u) => match crate::url::split(u) {
-                Some(parts) if set.hosts.contains(&parts.host) => {}
+                Some(parts) if crate::url::any_host_matches(&set.hosts, &parts.host) => {}
                 _ => push(
                     errs,
                     "prefill",
