@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Untrain: set-up, build, package and test.
+#
+#   ./build.sh [build]           install what is missing, build dist/chrome, dist/firefox and the zips
+#   ./build.sh test              build, then fmt, clippy, cargo test, web-ext lint, e2e in both browsers
+#   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
+#                                (BROWSER: chromium, firefox; default both)
+#   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
+#
+# Runs from any directory, needs no TTY, and is safe to run again (steps skip what is in place).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+export NO_UPDATE_NOTIFIER=1 # web-ext: never ask the network for updates
+export SE_OFFLINE=true      # selenium-manager: never download drivers or browsers
+export CARGO_TERM_PROGRESS_WHEN=never
+
+GECKODRIVER_VERSION=0.37.1
+START_TIME=$SECONDS
+STEP_TIME=$SECONDS
+
+step() {
+  local now=$SECONDS
+  printf '\n==> [%4ss] %s\n' "$((now - START_TIME))" "$*"
+  STEP_TIME=$now
+}
+note() { printf '    %s\n' "$*"; }
+die() {
+  printf '\nbuild.sh: error: %s\n' "$*" >&2
+  exit 1
+}
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo -n); fi
+
+# ---------------------------------------------------------------------------------------------
+# Installers (each one is a no-op when the tool is already there)
+# ---------------------------------------------------------------------------------------------
+
+APT_UPDATED=0
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  note "apt-get install ${missing[*]}"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    "${SUDO[@]}" apt-get update -q </dev/null
+    APT_UPDATED=1
+  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}" </dev/null
+}
+
+lock_version() { # version of crate $1 in Cargo.lock
+  awk -v name="$1" '
+    $0 == "name = \"" name "\"" { found = 1; next }
+    found && /^version = / { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.lock
+}
+
+install_build_tools() {
+  step "install build tools (only what is missing)"
+  command -v cargo >/dev/null || die "cargo not found (install Rust with rustup)"
+  command -v node >/dev/null || die "node not found"
+  command -v npm >/dev/null || die "npm not found"
+  command -v python3 >/dev/null || die "python3 not found"
+
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    note "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  local want have
+  want="$(lock_version wasm-bindgen)"
+  [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" != "$want" ]; then
+    note "cargo install wasm-bindgen-cli --version $want (have: ${have:-none})"
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+  note "wasm-bindgen $want"
+
+  # npm ci when node_modules is missing or older than package-lock.json / this node.
+  local stamp=node_modules/.untrain-npm-stamp want_stamp
+  want_stamp="$(sha256sum package-lock.json | cut -d' ' -f1) $(node --version)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+    note "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error </dev/null
+    printf '%s\n' "$want_stamp" >"$stamp"
+  fi
+  note "wasm-opt: $(node_modules/.bin/wasm-opt --version)"
+}
+
+install_test_tools() {
+  step "install test tools (only what is missing)"
+  apt_install chromium chromium-driver firefox-esr openssl fonts-liberation fonts-dejavu-core
+  local have
+  have="$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}' || true)"
+  if [ "$have" != "$GECKODRIVER_VERSION" ]; then
+    note "cargo install geckodriver --version $GECKODRIVER_VERSION (have: ${have:-none})"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+  note "$(chromium --version 2>/dev/null | head -n1)"
+  note "$(/usr/bin/chromedriver --version | head -n1)"
+  note "$(firefox-esr --version 2>/dev/null | head -n1)"
+  note "$(geckodriver --version | head -n1)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------
+
+size_line() { # file -> "name: raw bytes, gzip -9 bytes"
+  printf '    %-28s %9s bytes raw %9s bytes gzip -9\n' "$1" "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc -c)"
+}
+
+assemble() { # browser dir
+  local browser=$1 dir=$2
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp -R extension/. "$dir/"
+  rm -rf "$dir/pkg"
+  mkdir -p "$dir/pkg"
+  cp build/pkg/untrain.js build/pkg/untrain_bg.wasm "$dir/pkg/"
+  node tools/manifest.mjs "$browser" manifest.json "$dir/manifest.json"
+}
+
+build() {
+  install_build_tools
+
+  step "check rules (cargo run -p untrain -- check-rules)"
+  cargo run -q -p untrain -- check-rules
+
+  step "compile the engine to wasm32 (release)"
+  cargo build -q -p untrain --lib --release --target wasm32-unknown-unknown
+
+  step "wasm-bindgen --target web"
+  rm -rf build/pkg
+  wasm-bindgen --target web --no-typescript --out-dir build/pkg \
+    target/wasm32-unknown-unknown/release/untrain.wasm
+
+  step "wasm-opt -Oz (npm binaryen)"
+  node_modules/.bin/wasm-opt -Oz build/pkg/untrain_bg.wasm -o build/pkg/untrain_bg.opt.wasm
+  mv build/pkg/untrain_bg.opt.wasm build/pkg/untrain_bg.wasm
+  # extension/pkg mirrors build/pkg for working on the shell in place (gitignored)
+  rm -rf extension/pkg
+  mkdir -p extension/pkg
+  cp build/pkg/untrain.js build/pkg/untrain_bg.wasm extension/pkg/
+
+  step "assemble dist/chrome and dist/firefox"
+  mkdir -p dist
+  assemble chrome dist/chrome
+  assemble firefox dist/firefox
+
+  step "reproducible zips"
+  python3 tools/zip.py dist/chrome dist/untrain-chrome.zip
+  python3 tools/zip.py dist/firefox dist/untrain-firefox.zip
+
+  step "sizes"
+  size_line build/pkg/untrain_bg.wasm
+  size_line build/pkg/untrain.js
+  size_line dist/untrain-chrome.zip
+  size_line dist/untrain-firefox.zip
+}
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------------
+
+rust_lint() {
+  step "cargo fmt --check"
+  cargo fmt --all -- --check
+
+  step "cargo clippy (native, all targets)"
+  cargo clippy -q --all-targets -- -D warnings
+
+  step "cargo clippy (wasm32 lib)"
+  cargo clippy -q -p untrain --lib --target wasm32-unknown-unknown -- -D warnings
+}
+
+webext_lint() {
+  step "web-ext lint dist/firefox"
+  [ -f dist/firefox/manifest.json ] || die "dist/firefox is missing: run ./build.sh first"
+  local out=build/web-ext-lint.json
+  mkdir -p build
+  # web-ext exits non-zero on errors; the JSON report is read either way.
+  node_modules/.bin/web-ext lint --no-config-discovery --source-dir dist/firefox --output json \
+    </dev/null >"$out" 2>build/web-ext-lint.stderr || true
+  node -e '
+    const fs = require("fs");
+    let r;
+    try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); }
+    catch (e) {
+      console.error("web-ext lint produced no JSON report:");
+      console.error(fs.readFileSync(process.argv[1], "utf8"));
+      console.error(fs.readFileSync(process.argv[2], "utf8"));
+      process.exit(1);
+    }
+    const show = (kind, list) => list.forEach((m) =>
+      console.log(`    ${kind}: ${m.code}: ${m.message}${m.file ? ` (${m.file}${m.line ? ":" + m.line : ""})` : ""}`));
+    show("error", r.errors); show("warning", r.warnings); show("notice", r.notices);
+    const c = r.count ?? r.errors.length + r.warnings.length + r.notices.length;
+    console.log(`    web-ext lint: ${r.errors.length} errors, ${r.warnings.length} warnings, ${r.notices.length} notices`);
+    process.exit(r.errors.length ? 1 : 0);
+  ' "$out" build/web-ext-lint.stderr || die "web-ext lint reported errors"
+}
+
+e2e() {
+  local browsers="${*:-chromium firefox}"
+  local b
+  for b in $browsers; do
+    case "$b" in chromium | firefox) ;; *) die "unknown browser '$b' (chromium or firefox)" ;; esac
+  done
+  [ -f dist/chrome/manifest.json ] && [ -f dist/untrain-firefox.zip ] ||
+    die "dist/ is missing: run ./build.sh first"
+  step "end-to-end tests ($browsers)"
+  rm -f tests/e2e/screenshots/*-fail-*.png
+  # Explicit file list: node 20 takes directories, node 22+ takes globs; the shell glob works for both.
+  # Each test has its own timeout; `timeout` bounds the whole suite if a browser wedges.
+  BROWSERS="$browsers" timeout --kill-after=30 1800 \
+    node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+
+cmd="${1:-build}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build)
+    build
+    ;;
+  test)
+    install_test_tools
+    build
+    rust_lint
+    step "cargo test --workspace"
+    cargo test -q --workspace
+    webext_lint
+    e2e chromium firefox
+    ;;
+  e2e)
+    install_build_tools
+    install_test_tools
+    e2e "$@"
+    ;;
+  lint)
+    install_build_tools
+    rust_lint
+    [ -f dist/firefox/manifest.json ] || build
+    webext_lint
+    ;;
+  -h | --help | help)
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  *)
+    die "unknown command '$cmd' (build, test, e2e, lint)"
+    ;;
+esac
+step "done in $((SECONDS - START_TIME)) s"

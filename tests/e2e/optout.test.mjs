@@ -1,0 +1,244 @@
+// Opt-out flows on every platform's fixtures, in every browser: the banner offers, a real
+// click turns the setting off (the page's own state says so), nothing else is touched, and the
+// variants (already off, unreadable, other languages, late render, in-app navigation, decoy,
+// a page that turns the setting back on, signed out) behave as the product promises.
+//
+// URLs come from the rules' [[setting.fixture]] entries (crate/rules/*.toml).
+
+import assert from 'node:assert/strict';
+import { before, describe } from 'node:test';
+
+import { By } from 'selenium-webdriver';
+
+import { forEachBrowser, test } from './lib/harness.mjs';
+import {
+  banner,
+  bannerState,
+  bannerStates,
+  fixtureState,
+  open,
+  poll,
+  popupRows,
+  screenshot,
+  sleep,
+  trainingKey,
+  waitForBannerState,
+} from './lib/page.mjs';
+import { fixture, fixtureUrl } from './lib/rules.mjs';
+
+const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
+
+/** The label quoted in the banner text (“...”), or null. */
+function quotedLabel(text) {
+  const m = text.match(/“([^”]+)”/) ?? text.match(/"([^"]+)"/);
+  return m ? m[1] : null;
+}
+
+/** Normalised text of the control `[data-fx-key=key]`'s row (up to 6 ancestors), from the page. */
+async function rowTexts(driver, key) {
+  return driver.executeScript(
+    `const el = document.querySelector('[data-fx-key="' + arguments[0] + '"]');
+     const out = [];
+     for (let n = el; n && out.length < 7; n = n.parentElement) {
+       out.push((n.textContent || '').replace(/\\s+/g, ' ').trim());
+       if (n.getAttribute('aria-labelledby')) {
+         for (const id of n.getAttribute('aria-labelledby').split(/\\s+/)) {
+           const l = document.getElementById(id);
+           if (l) out.push(l.textContent.replace(/\\s+/g, ' ').trim());
+         }
+       }
+     }
+     return out;`,
+    key,
+  );
+}
+
+async function assertBannerShowsLabel(driver, bn, key) {
+  const label = quotedLabel(bn.text);
+  assert.ok(label && label.length >= 8, `banner text quotes the setting's label: ${JSON.stringify(bn.text)}`);
+  const norm = (s) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  const rows = await rowTexts(driver, key);
+  assert.ok(
+    rows.some((r) => norm(r).includes(norm(label))),
+    `the quoted label ${JSON.stringify(label)} is the text next to the control [data-fx-key=${key}]`,
+  );
+}
+
+/** Opens a fixture, runs the banner's opt-out with a real click and checks the page's truth. */
+async function optOut(ctx, { key, initial, expectDone = true, checkLabel = false, shot = null }) {
+  const { driver } = ctx;
+  await waitForBannerState(driver, 'offer');
+  const bn = await banner(driver);
+  assert.equal(bn.kind, 'known');
+  assert.ok(bn.actions.includes('opt-out'), `offer banner has an opt-out button (${bn.actions})`);
+  if (checkLabel) await assertBannerShowsLabel(driver, bn, key);
+  if (shot) await screenshot(driver, ctx.name, shot);
+  const before = await fixtureState(driver);
+  assert.equal(before.state[key], true, 'the page has the setting on before the click');
+  assert.deepEqual(before.clicks, [], 'nothing was clicked before the person clicked');
+  await bn.click('opt-out');
+  if (!expectDone) return bn;
+  const end = await waitForBannerState(driver, ['done', 'failed']);
+  const after = await fixtureState(driver);
+  assert.equal(end, 'done', `banner ends done (history ${JSON.stringify(await bannerStates(driver))}, page ${JSON.stringify(after)})`);
+  assert.equal(after.state[key], false, 'the page itself has the setting off');
+  assert.deepEqual(after.clicks, [key], 'exactly one click, on the training control');
+  for (const [k, v] of Object.entries(initial)) {
+    if (k !== key) assert.equal(after.state[k], v, `other setting ${k} unchanged`);
+  }
+  assert.equal(after.destroyed, false, 'no destructive button was clicked');
+  return bn;
+}
+
+forEachBrowser('opt-out', (ctx) => {
+  for (const platform of PLATFORMS) {
+    describe(platform, () => {
+      const fx = (variant) => fixture(platform, variant);
+      const url = (variant) => fixtureUrl(fx(variant));
+      let key; // the training setting's data-fx-key: on in on.en, off in off.en
+      let initial; // on.en's initial state
+
+      before(async () => {
+        ({ key, initial } = await trainingKey(ctx.driver, platform, url));
+      }, { timeout: 60000 });
+
+      test(ctx, 'on.en: offer, real click, done; page off, one click; popup off; reload clicks nothing', async () => {
+        const { driver } = ctx;
+        await open(driver, url('on.en'));
+        await optOut(ctx, { key, initial, checkLabel: true, shot: `banner-offer-${platform}` });
+        const bn = await banner(driver);
+        assert.equal(bn.state, 'done');
+        await screenshot(driver, ctx.name, `banner-done-${platform}`);
+        const rows = await popupRows(driver, ctx.b, {
+          until: (r) => r.find((x) => x.platform === platform)?.state === 'off',
+        });
+        assert.equal(rows.find((x) => x.platform === platform).state, 'off');
+
+        // The platform now serves the setting off (the fixture app keeps no state across
+        // loads, so the "reload" is the off page): the second run must click nothing.
+        await open(driver, url('off.en'));
+        await waitForBannerState(driver, 'already-off');
+        await sleep(500);
+        const again = await fixtureState(driver);
+        assert.deepEqual(again.clicks, [], 'second run clicks nothing');
+        assert.equal(again.state[key], false);
+        assert.ok(!(await bannerStates(driver)).includes('working'), 'second run never starts working');
+      });
+
+      test(ctx, 'off.en: already-off, no clicks', async () => {
+        const { driver } = ctx;
+        await open(driver, url('off.en'));
+        await waitForBannerState(driver, 'already-off');
+        const bn = await banner(driver);
+        assert.ok(!bn.actions.includes('opt-out'), 'no opt-out button when already off');
+        await sleep(500);
+        const s = await fixtureState(driver);
+        assert.deepEqual(s.clicks, []);
+        assert.equal(s.state[key], false);
+      });
+
+      test(ctx, 'unreadable.en: unknown, no opt-out button, no clicks', async () => {
+        const { driver } = ctx;
+        await open(driver, url('unreadable.en'));
+        await waitForBannerState(driver, 'unknown');
+        const bn = await banner(driver);
+        assert.equal(bn.kind, 'known');
+        assert.ok(!bn.actions.includes('opt-out'), `no opt-out button (${bn.actions})`);
+        if (platform === 'x') await screenshot(driver, ctx.name, 'banner-unknown');
+        await sleep(500);
+        const s = await fixtureState(driver);
+        assert.deepEqual(s.clicks, [], 'nothing clicked');
+        assert.equal(s.state[key], true, 'the page still has it on');
+        assert.ok(!(await bannerStates(driver)).includes('working'));
+      });
+
+      for (const lang of ['de', 'fr', 'es']) {
+        test(ctx, `on.${lang}: offer, click, off`, async () => {
+          const { driver } = ctx;
+          await open(driver, url(`on.${lang}`));
+          const init = (await fixtureState(driver)).state;
+          await optOut(ctx, { key, initial: init });
+        });
+      }
+
+      test(ctx, 'late.en: no banner at first, offer within 5 s after the control appears', async () => {
+        const { driver } = ctx;
+        await open(driver, url('late.en'));
+        const first = await fixtureState(driver);
+        assert.ok(!first.log.some((l) => l.startsWith('late:')), 'opened before the late render');
+        assert.ok(!(key in first.state), 'the control is not there yet');
+        // Until the control appears there must be no offer.
+        await poll(async () => (await fixtureState(driver)).log.some((l) => l.startsWith('late:')), {
+          timeout: 10000,
+          what: 'the late render',
+          interval: 50,
+        });
+        const shown = await bannerStates(driver);
+        assert.ok(shown.every((x) => x === null), `no banner before the control existed: ${JSON.stringify(shown)}`);
+        await waitForBannerState(driver, 'offer', 5000);
+        const init = (await fixtureState(driver)).state;
+        assert.equal(init[key], true);
+        await optOut(ctx, { key, initial: init });
+      });
+
+      test(ctx, 'nav.en: no banner on the start page; in-app navigation; offer; opt-out works', async () => {
+        const { driver } = ctx;
+        await open(driver, url('nav.en'));
+        await sleep(1500);
+        assert.equal(await bannerState(driver), null, 'no banner on the start page');
+        const link = await driver.findElement(By.css('a[data-fx-nav]'));
+        await link.click();
+        await poll(async () => (await fixtureState(driver)).log.some((l) => l.startsWith('nav:')), {
+          what: 'the in-app navigation',
+        });
+        await waitForBannerState(driver, 'offer');
+        const init = (await fixtureState(driver)).state;
+        await optOut(ctx, { key, initial: init });
+      });
+
+      test(ctx, 'decoy.en: already-off; the decoy stays on, no clicks', async () => {
+        const { driver } = ctx;
+        await open(driver, url('decoy.en'));
+        const init = (await fixtureState(driver)).state;
+        const decoys = Object.keys(init).filter((k) => !(k in initial));
+        assert.ok(decoys.length >= 1, `the decoy page has a control on.en does not: ${JSON.stringify(init)}`);
+        await waitForBannerState(driver, 'already-off');
+        await sleep(500);
+        const s = await fixtureState(driver);
+        assert.deepEqual(s.clicks, [], 'nothing clicked');
+        for (const d of decoys) assert.equal(s.state[d], init[d], `decoy ${d} unchanged`);
+        assert.equal(s.state[key], false);
+        assert.equal(s.destroyed, false);
+      });
+
+      test(ctx, 'revert.en: the page turns it back on: failed, never done', async () => {
+        const { driver } = ctx;
+        await open(driver, url('revert.en'));
+        const init = (await fixtureState(driver)).state;
+        await optOut(ctx, { key, initial: init, expectDone: false });
+        const end = await waitForBannerState(driver, ['failed', 'done'], 20000);
+        // Give a late "done" a chance to show up before judging.
+        await sleep(1000);
+        const history = await bannerStates(driver);
+        assert.equal(end, 'failed', `banner history ${JSON.stringify(history)}`);
+        assert.ok(!history.includes('done'), `never done: ${JSON.stringify(history)}`);
+        const s = await fixtureState(driver);
+        assert.ok(s.log.some((l) => l.startsWith('reverted:')), 'the page did turn it back on');
+        assert.equal(s.destroyed, false);
+        if (platform === 'x') await screenshot(driver, ctx.name, 'banner-failed');
+      });
+
+      test(ctx, 'signedout.en: no banner; popup row says signed-out', async () => {
+        const { driver } = ctx;
+        await open(driver, url('signedout.en'));
+        const rows = await popupRows(driver, ctx.b, {
+          until: (r) => r.find((x) => x.platform === platform)?.state === 'signed-out',
+        });
+        assert.equal(rows.find((x) => x.platform === platform).state, 'signed-out');
+        assert.equal(await bannerState(driver), null, 'no banner on a login page');
+        assert.deepEqual(await bannerStates(driver), [null]);
+        assert.deepEqual((await fixtureState(driver)).clicks, []);
+      });
+    });
+  }
+});

@@ -1,0 +1,148 @@
+// The popup: every platform listed, unknown before any visit, "on" after visiting pages with the
+// setting on (and counted in the summary and the badge), and "open and opt out" turns a
+// platform off in a new tab without a banner click.
+
+import assert from 'node:assert/strict';
+
+import { By } from 'selenium-webdriver';
+
+import { forEachBrowser, test } from './lib/harness.mjs';
+import {
+  bannerStates,
+  elementScreenshot,
+  fixtureState,
+  open,
+  poll,
+  popup,
+  readPopup,
+  trainingKey,
+  waitForBannerState,
+} from './lib/page.mjs';
+import { fixture, fixtureUrl, loadRules } from './lib/rules.mjs';
+
+const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
+
+/** Screenshot of the popup's <main> (the popup is shown in a full tab here). */
+async function popupShot(driver, browser, name) {
+  const main = await driver.findElement(By.css('main'));
+  return elementScreenshot(driver, main, browser, name);
+}
+
+/** Text of the toolbar badge, read from an extension page (the popup tab). */
+async function badgeText(driver) {
+  return driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    const api = globalThis.browser ?? globalThis.chrome;
+    Promise.resolve(api.action.getBadgeText({})).then(done, (e) => done('error: ' + e));
+  `);
+}
+
+forEachBrowser('popup', (ctx) => {
+  test(ctx, 'lists every platform, unknown before any visit', async () => {
+    const { driver } = ctx;
+    const r = await popup(driver, ctx.b, { keepOpen: true });
+    try {
+      const ids = r.rows.map((x) => x.platform);
+      for (const rule of loadRules()) {
+        assert.ok(ids.includes(rule.platform), `row for ${rule.platform} in ${JSON.stringify(ids)}`);
+      }
+      for (const p of PLATFORMS) {
+        assert.equal(r.rows.find((x) => x.platform === p).state, 'unknown', `${p} unknown before any visit`);
+      }
+      assert.equal(r.summary.on, '0');
+      // Host permissions are granted (Firefox: see browsers.mjs), so no "grant" notice.
+      const notice = await driver.executeScript("const n = document.getElementById('permission'); return n ? n.hidden : null;");
+      assert.equal(notice, true, 'the permission notice is hidden: host permissions are granted');
+      assert.equal(await badgeText(driver), '', 'no badge before any visit');
+      await popupShot(driver, ctx.name, 'popup-fresh');
+      // every row links to the setting's page
+      for (const rule of loadRules()) {
+        const hrefs = await driver.executeScript(
+          `return [...document.querySelectorAll('li[data-platform="' + arguments[0] + '"] a[href]')].map((a) => a.href)`,
+          rule.platform,
+        );
+        const url = rule.settings.find((s) => s.automation === 'automatic').settings_url;
+        assert.ok(hrefs.includes(url), `${rule.platform} links to ${url}: ${hrefs}`);
+      }
+    } finally {
+      await driver.close();
+      await driver.switchTo().window((await driver.getAllWindowHandles())[0]);
+    }
+  });
+
+  test(ctx, 'after visiting on.en pages the rows say on; summary and badge count them', async () => {
+    const { driver } = ctx;
+    for (const p of PLATFORMS) {
+      await open(driver, fixtureUrl(fixture(p, 'on.en')));
+      await waitForBannerState(driver, 'offer');
+    }
+    const r = await popup(driver, ctx.b, {
+      keepOpen: true,
+      until: (rows) => PLATFORMS.every((p) => rows.find((x) => x.platform === p)?.state === 'on'),
+    });
+    try {
+      assert.equal(r.summary.on, String(PLATFORMS.length), `summary counts ${PLATFORMS.length}: ${JSON.stringify(r.summary)}`);
+      assert.match(r.summary.text, new RegExp(String(PLATFORMS.length)));
+      assert.equal(await badgeText(driver), String(PLATFORMS.length), 'badge counts the platforms that are on');
+      await popupShot(driver, ctx.name, 'popup-on');
+    } finally {
+      await driver.close();
+      await driver.switchTo().window((await driver.getAllWindowHandles())[0]);
+    }
+  });
+
+  for (const p of PLATFORMS) {
+    test(ctx, `${p}: "open and opt out" opens the settings URL and turns it off without a banner click`, async () => {
+      const { driver, server } = ctx;
+      const rule = loadRules().find((x) => x.platform === p);
+      const setting = rule.settings.find((s) => s.automation === 'automatic');
+      const target = new URL(setting.settings_url);
+      server.clearRoutes();
+      server.route(target.hostname, target.pathname, fixture(p, 'on.en').file);
+      const { key, initial } = await trainingKey(driver, p, (v) => fixtureUrl(fixture(p, v)));
+      await waitForBannerState(driver, 'offer');
+      const start = Date.now();
+
+      const main = await driver.getWindowHandle();
+      await popup(driver, ctx.b, { keepOpen: true });
+      const popupHandle = await driver.getWindowHandle();
+      const before = new Set(await driver.getAllWindowHandles());
+      const button = await driver.findElement(By.css(`li[data-platform="${p}"] [data-action="open-and-opt-out"]`));
+      await button.click();
+      const opened = await poll(async () => {
+        const now = await driver.getAllWindowHandles();
+        return now.find((h) => !before.has(h)) ?? null;
+      }, { what: 'a new tab for the settings page' });
+
+      // The popup row turns off once the page in the new tab was opted out.
+      await poll(async () => (await readPopup(driver)).rows.find((x) => x.platform === p)?.state === 'off', {
+        timeout: 20000,
+        what: `${p} row off`,
+      }).catch(async (e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await readPopup(driver))}`);
+      });
+      if (p === PLATFORMS.at(-1)) await popupShot(driver, ctx.name, 'popup-after-open-and-opt-out');
+
+      await driver.switchTo().window(opened);
+      const url = await driver.getCurrentUrl();
+      assert.equal(url, setting.settings_url, 'the new tab shows the real settings URL');
+      const s = await fixtureState(driver);
+      assert.deepEqual(s.clicks, [key], 'exactly one click, on the training control');
+      assert.equal(s.state[key], false, 'the page itself has it off');
+      for (const [k, v] of Object.entries(initial)) {
+        if (k !== key) assert.equal(s.state[k], v, `other setting ${k} unchanged`);
+      }
+      const states = await bannerStates(driver);
+      assert.ok(!states.includes('offer'), `no banner click was needed (banner history ${JSON.stringify(states)})`);
+      assert.equal(s.destroyed, false);
+      const served = server.since(start).filter((x) => x.host === target.hostname && x.path === target.pathname);
+      assert.ok(served.some((x) => x.status === 200 && x.query === ''), 'the settings URL was requested without ?fx=');
+
+      await driver.close();
+      await driver.switchTo().window(popupHandle);
+      await driver.close();
+      await driver.switchTo().window(main);
+      server.clearRoutes();
+    });
+  }
+});
