@@ -6,6 +6,8 @@
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
 #   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
+#   ./build.sh hosts             rewrite manifest.json's content_scripts matches and
+#                                host_permissions from the rules' hosts (`untrain hosts`)
 #
 # Runs from any directory, needs no TTY, and is safe to run again (steps skip what is in place).
 set -euo pipefail
@@ -139,6 +141,8 @@ build() {
   step "check rules (cargo run -p untrain -- check-rules)"
   cargo run -q -p untrain -- check-rules
 
+  check_hosts
+
   step "compile the engine to wasm32 (release)"
   cargo build -q -p untrain --lib --release --target wasm32-unknown-unknown
 
@@ -174,6 +178,18 @@ build() {
 # ---------------------------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------------------------
+
+rule_hosts() { # the rules' hosts, one a line
+  cargo run -q -p untrain -- hosts
+}
+
+check_hosts() {
+  step "manifest.json hosts == the rules' hosts"
+  local hosts
+  hosts="$(rule_hosts)" || die "untrain hosts failed"
+  printf '%s\n' "$hosts" | node tools/hosts.mjs check manifest.json ||
+    die "manifest.json's content_scripts matches / host_permissions differ from the rules' hosts; run ./build.sh hosts"
+}
 
 rust_lint() {
   step "cargo fmt --check"
@@ -257,12 +273,18 @@ case "$cmd" in
     [ -f dist/firefox/manifest.json ] || build
     webext_lint
     ;;
+  hosts)
+    step "rewrite manifest.json hosts from the rules"
+    hosts="$(rule_hosts)" || die "untrain hosts failed"
+    printf '%s\n' "$hosts" | node tools/hosts.mjs write manifest.json
+    check_hosts
+    ;;
   -h | --help | help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    die "unknown command '$cmd' (build, test, e2e, lint)"
+    die "unknown command '$cmd' (build, test, e2e, lint, hosts)"
     ;;
 esac
 step "done in $((SECONDS - START_TIME)) s"

@@ -62,11 +62,13 @@ fn main() {
         }
         panic!("invalid rules:\n{}", errors.join("\n"));
     }
-    // fixtures are for tests only; keep the embedded rules small
+    // fixtures, notes and sources are for people and tests only; keep the embedded rules small
     let sets: Vec<model::RuleSet> = sets
         .into_iter()
         .map(|mut s| {
             s.settings.iter_mut().for_each(|st| st.fixtures.clear());
+            s.notes = None;
+            s.sources.clear();
             s
         })
         .collect();

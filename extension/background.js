@@ -141,22 +141,25 @@ async function evaluate(e, snapshot, tabId) {
         title: previous?.title ?? setting?.title ?? "",
         checked_at: now,
         url: snapshot.url,
+        settings: previous?.settings ?? {},
       };
     } else if (present.length > 0) {
-      const f = present[0];
-      const same = previous && previous.setting === f.setting && previous.state === f.state;
-      status[platform] = {
-        state: f.state,
-        setting: f.setting,
-        title: f.title,
-        label: f.label || "",
-        checked_at: now,
-        url: snapshot.url,
-        // Keep the last opt-out result while the state it explains still holds.
-        outcome: same ? previous.outcome ?? null : null,
-        message: same ? previous.message ?? null : null,
-        rule_version: f.rule_version,
-      };
+      const settings = { ...(previous?.settings ?? {}) };
+      for (const f of present) {
+        const old = settings[f.setting];
+        const same = old && old.state === f.state;
+        settings[f.setting] = {
+          state: f.state,
+          title: f.title,
+          label: f.label || "",
+          automation: f.automation,
+          checked_at: now,
+          // Keep the last result while the state it explains still holds.
+          outcome: same ? old.outcome ?? null : null,
+          message: same ? old.message ?? null : null,
+        };
+      }
+      status[platform] = summarise(previous, settings, present, snapshot.url, now);
     } else {
       return false; // nothing readable yet (late rendering): keep what we knew
     }
@@ -164,7 +167,48 @@ async function evaluate(e, snapshot, tabId) {
   });
   const conclusive = evaluation.signed_out || present.length > 0;
   const auto = await takeAuto(tabId, platform, conclusive);
-  return { ok: true, evaluation, auto, previous };
+  return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform) };
+}
+
+// The platform's settings as platforms() describes them, by id (instructions, links and
+// prepared texts for the banner's guided and safe-by-default findings).
+function settingInfos(e, platformId) {
+  const p = e.platforms().find((x) => x.id === platformId);
+  const out = {};
+  for (const s of p ? p.settings : []) out[s.id] = s;
+  return out;
+}
+
+// Worst state first: a setting that is on is what the person must see.
+const STATE_ORDER = ["on", "unknown", "off", "manual"];
+
+// The platform's status from its per-setting entries: the state and setting shown are those
+// of the most urgent setting seen (on > unknown > off > manual); this evaluation's findings
+// win ties.
+function summarise(previous, settings, present, url, now) {
+  const ids = [...present.map((f) => f.setting), ...Object.keys(settings)];
+  let best = null;
+  for (const id of ids) {
+    const s = settings[id];
+    if (!s) continue;
+    const rank = STATE_ORDER.indexOf(s.state);
+    if (rank < 0) continue;
+    if (!best || rank < best.rank) best = { id, s, rank };
+  }
+  const f = present.find((x) => x.setting === best?.id);
+  return {
+    state: best ? best.s.state : "unknown",
+    setting: best ? best.id : null,
+    title: best ? best.s.title : "",
+    label: best ? best.s.label : "",
+    checked_at: now,
+    url,
+    outcome: best ? best.s.outcome ?? null : null,
+    message: best ? best.s.message ?? null : null,
+    rule_version: f ? f.rule_version : previous?.rule_version ?? null,
+    settings,
+    suspects: previous?.suspects ?? {},
+  };
 }
 
 async function step(e, snapshot, plan) {
@@ -172,32 +216,39 @@ async function step(e, snapshot, plan) {
   const { plan: next, action } = e.next_step(snapshot, plan);
   if (action && (action.kind === "done" || action.kind === "failed")) {
     const platform = e.classify(snapshot.url).platform;
-    const setting = findSetting(e, platform, plan.setting);
     await updateStatus((status) => {
       const previous = status[platform] ?? null;
-      const base = {
-        ...emptyStatus(previous),
-        setting: plan.setting,
-        title: setting?.title ?? previous?.title ?? "",
-        checked_at: Date.now(),
-        url: snapshot.url,
+      const now = Date.now();
+      const result = {
+        outcome: action.kind === "done" ? action.outcome : "failed",
+        message: action.kind === "failed" ? action.message || action.reason || null : null,
+        checked_at: now,
       };
-      if (action.kind === "done") {
-        status[platform] = {
-          ...base,
-          state: "off",
-          label: action.label || previous?.label || "",
-          outcome: action.outcome,
-          message: null,
+      if (plan.setting === "suspected") {
+        // A suspect's result is kept next to the platform's state, never instead of it.
+        const key = `suspected:${String(plan.suspect ?? "")}`;
+        const suspects = { ...(previous?.suspects ?? {}) };
+        suspects[key] = {
+          ...result,
+          state: action.kind === "done" ? "off" : suspects[key]?.state ?? "unknown",
+          label: action.label || suspects[key]?.label || "",
         };
-      } else {
-        status[platform] = {
-          ...base,
-          state: previous && previous.setting === plan.setting ? previous.state : "unknown",
-          outcome: "failed",
-          message: action.message || action.reason || null,
-        };
+        status[platform] = { ...emptyStatus(previous), ...(previous ?? {}), suspects };
+        return true;
       }
+      const info = findSetting(e, platform, plan.setting);
+      const settings = { ...(previous?.settings ?? {}) };
+      const old = settings[plan.setting] ?? null;
+      const guided = info?.automation === "guided";
+      settings[plan.setting] = {
+        state: guided ? "manual" : action.kind === "done" ? "off" : old?.state ?? "unknown",
+        title: info?.title ?? old?.title ?? "",
+        label: action.label || old?.label || "",
+        automation: info?.automation ?? old?.automation ?? "automatic",
+        ...result,
+      };
+      const present = [{ setting: plan.setting, rule_version: previous?.rule_version ?? null }];
+      status[platform] = summarise(previous, settings, present, snapshot.url, now);
       return true;
     });
   }
@@ -215,6 +266,8 @@ function emptyStatus(previous) {
     outcome: null,
     message: null,
     rule_version: previous?.rule_version ?? null,
+    settings: previous?.settings ?? {},
+    suspects: previous?.suspects ?? {},
   };
 }
 
@@ -233,7 +286,15 @@ function firstAutomaticSetting(e, platformId) {
 
 async function openAndOptOut(e, message) {
   const setting = firstAutomaticSetting(e, message.platform);
-  if (!setting) return fail("no automatic setting for this platform");
+  if (!setting) {
+    // Guided (and safe-by-default only) platforms: open the form or the page, never `auto`.
+    const p = e.platforms().find((x) => x.id === message.platform);
+    const guided = p ? p.settings.find((s) => s.automation === "guided") : null;
+    const target = guided ? guided.form_url || guided.settings_url : p?.settings[0]?.settings_url;
+    if (!target) return fail("no setting for this platform");
+    const tab = await api.tabs.create({ url: target, active: true });
+    return { ok: true, tab: tab.id, auto: false };
+  }
   const tab = await api.tabs.create({ url: setting.settings_url, active: true });
   const { auto_tabs: autoTabs = {} } = await api.storage.session.get("auto_tabs");
   const now = Date.now();
@@ -242,7 +303,7 @@ async function openAndOptOut(e, message) {
   }
   autoTabs[String(tab.id)] = { platform: message.platform, setting: setting.id, at: now };
   await api.storage.session.set({ auto_tabs: autoTabs });
-  return { ok: true, tab: tab.id };
+  return { ok: true, tab: tab.id, auto: true };
 }
 
 // True once for a tab the popup opened for this platform. Consumed only by an evaluation that

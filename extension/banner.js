@@ -1,7 +1,8 @@
 // Untrain banner (classic content script, loaded before content.js).
 //
-// Contract (docs/architecture.md, "Banner"): host <div id="untrain-banner" data-kind="known"
-// data-state=... data-platform=... data-setting=...> on document.documentElement with a
+// Contract (docs/architecture.md, "Banner"): host <div id="untrain-banner"
+// data-kind="known|safe-default|guided|suspected" data-state=... data-platform=...
+// data-setting=... [data-suspect=...]> on document.documentElement with a
 // CLOSED shadow root; the opt-out button acts only on trusted clicks; the banner sits at a
 // corner that does not overlap the setting's control.
 "use strict";
@@ -28,7 +29,17 @@
 .msg { margin: 0; overflow-wrap: anywhere; }
 .hint { margin: 6px 0 0; font-size: 13px; color: #4a5260; }
 .hint:empty, .actions:empty { display: none; }
-.actions { margin-top: 10px; display: flex; gap: 8px; flex-wrap: wrap; }
+.actions { margin-top: 10px; display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+.box { max-height: calc(100vh - 24px); overflow: auto; }
+.guide:empty { display: none; }
+.guide h2 { margin: 8px 0 4px; font-size: 14px; font-weight: 600; }
+.guide ol { margin: 4px 0 0; padding-inline-start: 20px; }
+.guide li { margin: 2px 0; }
+.guide a, .guide button { font: inherit; }
+.guide a { color: #5b2bb5; font-weight: 600; }
+.guide button { padding: 5px 12px; border: 1px solid #5b2bb5; background: transparent; color: #5b2bb5; font-weight: 600; }
+.guide textarea { width: 100%; min-height: 80px; margin-top: 6px; font: 12px/1.4 system-ui, sans-serif; box-sizing: border-box; }
+.guide .copied { font-size: 13px; color: #17794a; }
 button { font: inherit; cursor: pointer; border-radius: 6px; }
 button[data-action="opt-out"] {
   padding: 6px 14px; border: 1px solid #5b2bb5; background: #5b2bb5; color: #ffffff; font-weight: 600;
@@ -40,7 +51,7 @@ button[data-action="dismiss"] {
 }
 button[data-action="dismiss"]:hover { border-color: #c9ced6; }
 button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
-.box[data-state="done"] .brand, .box[data-state="already-off"] .brand { color: #17794a; }
+.box[data-state="done"] .brand, .box[data-state="already-off"] .brand, .box[data-state="prefilled"] .brand { color: #17794a; }
 .box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #a4461b; }
 @media (prefers-color-scheme: dark) {
   .box { color: #e8eaed; background: #202327; border-color: #4a4f57; box-shadow: 0 6px 24px rgba(0, 0, 0, .5); }
@@ -49,6 +60,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
   button[data-action="opt-out"] { background: #8f66e8; border-color: #8f66e8; color: #111111; }
   button[data-action="opt-out"]:hover { background: #a482f0; }
   button[data-action="dismiss"]:hover { border-color: #4a4f57; }
+  .guide a, .guide button { color: #c5a8ff; border-color: #c5a8ff; }
+  .guide .copied { color: #6fd3a0; }
+  .guide textarea { background: #17191c; color: #e8eaed; border: 1px solid #4a4f57; }
   button:focus-visible { outline-color: #8ab4f8; }
   .box[data-state="done"] .brand, .box[data-state="already-off"] .brand { color: #6fd3a0; }
   .box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #f2a477; }
@@ -102,13 +116,16 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     const hint = document.createElement("p");
     hint.className = "hint";
 
+    const guide = document.createElement("div");
+    guide.className = "guide";
+
     const actions = document.createElement("div");
     actions.className = "actions";
 
     const optOut = document.createElement("button");
     optOut.type = "button";
     optOut.dataset.action = "opt-out";
-    optOut.textContent = t("buttonTurnOff");
+    optOut.textContent = t("buttonOptOut");
     optOut.addEventListener("click", (event) => {
       // Only a person's click counts; the page cannot reach this closed root, but be sure.
       if (!event.isTrusted || !current || current.state !== "offer") return;
@@ -129,9 +146,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
       if (event.key === "Escape" && event.isTrusted) close();
     });
 
-    box.append(brand, msg, hint, actions, dismiss);
+    box.append(brand, msg, hint, guide, actions, dismiss);
     shadow.append(box);
-    parts = { box, msg, hint, actions, optOut };
+    parts = { box, msg, hint, guide, actions, optOut, guideKey: null };
     addEventListener("scroll", queuePlace, { passive: true, capture: true });
     addEventListener("resize", queuePlace, { passive: true });
   }
@@ -164,19 +181,141 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 
   function message(o) {
     const label = o.label || o.title;
+    if (o.kind === "suspected") {
+      switch (o.state) {
+        case "offer":
+          return t("bannerSuspectOffer", [label]);
+        case "working":
+          return t("bannerWorking");
+        case "done":
+          return t("bannerDone", [label]);
+        case "failed":
+          return t("bannerFailed", [o.message || t("unknownReason")]);
+        default:
+          return t("bannerSuspectOff", [label]);
+      }
+    }
+    if (o.kind === "guided") {
+      const title = (o.guided && o.guided.title) || o.title || label;
+      if (o.state === "prefilled") return t("bannerPrefilled");
+      if (o.state === "working") return t("bannerFilling");
+      return t("bannerGuided", [o.platformName, title]);
+    }
     switch (o.state) {
       case "offer":
         return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
       case "working":
         return t("bannerWorking");
       case "done":
-        return t("bannerDone");
+        return t("bannerDone", [label]);
       case "failed":
         return t("bannerFailed", [o.message || t("unknownReason")]);
       case "already-off":
-        return t("bannerAlreadyOff", [label]);
+        return t(o.kind === "safe-default" ? "bannerSafeDefaultOff" : "bannerAlreadyOff", [label]);
       default:
-        return t("bannerUnknown", [label]);
+        return t("bannerUnknown", [o.platformName, label]);
+    }
+  }
+
+  function hintOf(o) {
+    if (o.state === "failed") return o.kind === "suspected" ? "" : t("bannerFailedHint");
+    if (o.kind === "guided" && o.message) return t("bannerGuidedFillFailed", [o.message]);
+    if (o.state === "offer" && o.kind === "safe-default") return t("bannerSafeDefaultOn");
+    if (o.state === "offer" && o.note) return t(o.note.key, [o.note.label || ""]);
+    return "";
+  }
+
+  // The guided part: title, steps, links to the form / an email, and "Copy text".
+  function renderGuide(o) {
+    const key = o.kind === "guided" && o.guided ? `${o.setting}|${o.state}` : "";
+    if (parts.guideKey === key) return;
+    parts.guideKey = key;
+    const guide = parts.guide;
+    guide.replaceChildren();
+    if (!key) return;
+    const g = o.guided;
+    if (g.instructions && g.instructions.length) {
+      const ol = document.createElement("ol");
+      for (const step of g.instructions) {
+        const li = document.createElement("li");
+        li.textContent = step;
+        ol.append(li);
+      }
+      guide.append(ol);
+    }
+    const links = document.createElement("div");
+    links.className = "actions";
+    if (g.form_url && /^https:\/\//.test(g.form_url)) {
+      const a = document.createElement("a");
+      a.dataset.action = "open-form";
+      a.href = g.form_url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.textContent = t("linkOpenForm");
+      links.append(a);
+    }
+    if (g.email) {
+      const a = document.createElement("a");
+      a.dataset.action = "email";
+      a.href = mailto(g.email, g.email_subject, g.prepared_text);
+      a.textContent = t("linkEmail");
+      links.append(a);
+    }
+    if (g.prepared_text) {
+      const copy = document.createElement("button");
+      copy.type = "button";
+      copy.dataset.action = "copy";
+      copy.textContent = t("buttonCopy");
+      const status = document.createElement("span");
+      status.className = "copied";
+      status.setAttribute("role", "status");
+      copy.addEventListener("click", (event) => {
+        if (!event.isTrusted) return;
+        copyText(g.prepared_text, guide, status);
+      });
+      links.append(copy, status);
+    }
+    if (links.childElementCount) guide.append(links);
+  }
+
+  function mailto(email, subject, body) {
+    const q = [];
+    if (subject) q.push(`subject=${encodeURIComponent(subject)}`);
+    if (body) q.push(`body=${encodeURIComponent(body)}`);
+    return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
+  }
+
+  // Clipboard when the page allows it; otherwise the text is shown selected for Ctrl+C.
+  function copyText(text, guide, status) {
+    let area = guide.querySelector("textarea");
+    if (!area) {
+      area = document.createElement("textarea");
+      area.readOnly = true;
+      area.setAttribute("aria-label", t("preparedText"));
+      guide.append(area);
+    }
+    area.value = text;
+    area.focus();
+    area.select();
+    const selected = () => {
+      status.textContent = t("copySelected");
+    };
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch {
+      copied = false;
+    }
+    if (copied) {
+      status.textContent = t("copied");
+      return;
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(() => {
+        status.textContent = t("copied");
+      }, selected);
+    } else {
+      selected();
     }
   }
 
@@ -185,20 +324,26 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
       if (host) remove();
       build();
     }
-    const same = current && current.state === options.state && current.setting === options.setting;
-    current = options;
+    const key = options.kind === "suspected" ? `suspected:${options.suspect}` : options.setting;
+    const same = current && current.state === options.state && current.key === key;
+    current = { ...options, key };
     // Only write what changed: every write is a DOM mutation the page (and our own watcher)
     // would see.
-    setData(host, "kind", "known");
+    setData(host, "kind", options.kind || "known");
     setData(host, "state", options.state);
     setData(host, "platform", options.platform || "");
     setData(host, "setting", options.setting || "");
+    if (options.kind === "suspected") setData(host, "suspect", options.suspect || "");
+    else if ("suspect" in host.dataset) delete host.dataset.suspect;
     setData(parts.box, "state", options.state);
 
     const text = message(options);
     if (parts.msg.textContent !== text) parts.msg.textContent = text;
-    const hint = options.state === "failed" ? t("bannerFailedHint") : "";
+    const hint = hintOf(options);
     if (parts.hint.textContent !== hint) parts.hint.textContent = hint;
+    renderGuide(options);
+    const buttonText = t(options.kind === "suspected" ? "buttonTurnOff" : "buttonOptOut");
+    if (parts.optOut.textContent !== buttonText) parts.optOut.textContent = buttonText;
     if (options.state === "offer") {
       if (!parts.optOut.isConnected) parts.actions.append(parts.optOut);
     } else if (parts.optOut.isConnected) {

@@ -30,8 +30,16 @@
   let page = null; // classify() reply for the current URL
   let watcher = null; // { stop() } of the bounded re-evaluation watcher
   let running = false; // an opt-out loop is running
-  let dismissed = false; // the person closed the banner on this URL
-  let lastShown = null; // { state, setting } the banner shows
+  let lastShown = null; // { state, key } the banner shows
+  // Per URL: what Untrain did for each item (key: setting id or "suspected:<key>"), which
+  // items the person closed, and which guided forms were already filled once.
+  let results = new Map(); // key -> { state: "done"|"failed"|"already-off"|"prefilled"|"manual", label }
+  let dismissedKeys = new Set();
+  let filled = new Set();
+  let holdUntil = 0; // a "done" result stays shown until then before the next item
+  let holdTimer = 0;
+
+  const HOLD_DONE_MS = 1500;
 
   // ---------------------------------------------------------------- messaging
 
@@ -93,8 +101,12 @@
     if (running) return;
     const mine = ++session;
     stopWatching();
-    dismissed = false;
     lastShown = null;
+    results = new Map();
+    dismissedKeys = new Set();
+    filled = new Set();
+    holdUntil = 0;
+    clearTimeout(holdTimer);
     page = null;
     banner.remove();
     const reply = await send({ type: "classify", url });
@@ -106,15 +118,58 @@
 
   // ---------------------------------------------------------------- evaluation
 
-  // Picks the finding the banner is about: the first that is on, else the first that is
-  // readable or unreadable-but-present, else null (all absent: the page may still render).
-  function pick(findings) {
-    const present = findings.filter((f) => !(f.state === "unknown" && f.reason === "absent"));
-    return present.find((f) => f.state === "on") || present[0] || null;
+  const KIND = { automatic: "known", "safe-by-default": "safe-default", guided: "guided" };
+
+  // The findings and suspects of an evaluation as banner items, in the order the banner takes
+  // them: automatic and safe-by-default settings that are on, guided settings, suspects that
+  // are on; then the rest (off, unknown) for the "nothing to do" note.
+  function itemsOf(evaluation, elements, infos) {
+    const items = [];
+    for (const f of evaluation.findings || []) {
+      if (f.state === "unknown" && f.reason === "absent") continue;
+      items.push({
+        key: f.setting,
+        kind: KIND[f.automation] || "known",
+        setting: f.setting,
+        state: f.state,
+        label: f.label || "",
+        title: f.title || "",
+        finding: f,
+        info: (infos && infos[f.setting]) || null,
+        control: f.control == null ? null : elements[f.control] || null,
+      });
+    }
+    for (const s of evaluation.suspected || []) {
+      items.push({
+        key: `suspected:${s.key}`,
+        kind: "suspected",
+        setting: "suspected",
+        suspect: s.key,
+        state: s.state,
+        label: s.label || "",
+        title: "",
+        info: null,
+        control: s.control == null ? null : elements[s.control] || null,
+      });
+    }
+    return items;
   }
 
-  // Harvests, asks the engine, updates the banner. Returns the picked finding or null.
-  async function evaluate(mine, { watchIfAbsent = false, afterDone = false } = {}) {
+  function needsPerson(item) {
+    return item.kind === "guided" ? item.state === "manual" : item.state === "on";
+  }
+
+  const RANK = { known: 0, "safe-default": 0, guided: 1, suspected: 2 };
+
+  function candidates(items) {
+    return items
+      .filter((i) => needsPerson(i) && !dismissedKeys.has(i.key))
+      .sort((a, b) => RANK[a.kind] - RANK[b.kind]);
+  }
+
+  // Harvests, asks the engine, updates the banner. Returns what the banner shows
+  // ({ key, state }) or null.
+  async function evaluate(mine, { watchIfAbsent = false } = {}) {
     const { snapshot, elements } = harvest(document, window);
     const reply = await send({ type: "evaluate", snapshot });
     if (mine !== session || running) return null;
@@ -124,31 +179,90 @@
       banner.remove();
       return null;
     }
-    const finding = pick(evaluation.findings || []);
-    if (!finding) {
+    const items = itemsOf(evaluation, elements, reply.settings);
+    if (!items.length) {
       if (watchIfAbsent && !watcher) watch(mine, "absent");
       return null;
     }
-    const control = finding.control == null ? null : elements[finding.control] || null;
-    if (finding.state === "on") {
-      if (reply.auto) {
-        optOut(mine, finding, evaluation, control);
-        return finding;
+
+    // The popup asked to opt out in this tab: every automatic setting that is on, one after
+    // the other (never safe-by-default settings, guided fills or suspects).
+    if (reply.auto) {
+      const autos = items.filter((i) => i.kind === "known" && i.state === "on");
+      if (autos.length) {
+        runAll(mine, evaluation, autos);
+        return { key: autos[0].key, state: "working" };
       }
-      const wasOff = afterDone || (reply.previous && reply.previous.outcome === "turned-off" &&
-        reply.previous.setting === finding.setting);
-      show(evaluation, finding, "offer", { control, turnedBackOn: Boolean(wasOff) });
-    } else if (finding.state === "off") {
-      // After our own opt-out the "done" banner stays until something changes.
-      if (!(lastShown && lastShown.state === "done" && lastShown.setting === finding.setting)) {
-        show(evaluation, finding, "already-off", { control });
-      }
-    } else {
-      show(evaluation, finding, "unknown", { control });
     }
-    return finding;
+
+    const todo = candidates(items);
+    const held = lastShown && (lastShown.state === "done" || lastShown.state === "failed") ? lastShown : null;
+    const next = todo[0] || null;
+    if (held && (!next || next.key !== held.key)) {
+      // A result stays: "failed" until the person closes it, "done" for a moment.
+      if (held.state === "failed" || !next) return held;
+      const wait = holdUntil - Date.now();
+      if (wait > 0) {
+        clearTimeout(holdTimer);
+        holdTimer = setTimeout(() => {
+          if (mine === session && !running) evaluate(mine);
+        }, wait + 50);
+        return held;
+      }
+    }
+    if (next) {
+      const previous = results.get(next.key);
+      const done = held && held.state === "done" ? results.get(held.key) : null;
+      if (next.kind === "guided") return showGuided(mine, evaluation, next);
+      const wasOff = (previous && previous.state === "done") ||
+        (reply.previous && reply.previous.settings && reply.previous.settings[next.key] &&
+          reply.previous.settings[next.key].outcome === "turned-off");
+      show(evaluation, next, "offer", {
+        turnedBackOn: Boolean(wasOff),
+        note: done ? { key: "bannerPreviousDone", label: done.label } : null,
+      });
+      return { key: next.key, state: "offer" };
+    }
+    // Nothing needs the person: a note about the first setting found (not after the person
+    // closed the banner on this page).
+    if (dismissedKeys.size) return null;
+    const first = items.find((i) => i.kind !== "suspected") ||
+      items.find((i) => i.kind === "suspected" && i.state === "off") || null;
+    if (!first) {
+      banner.remove();
+      lastShown = null;
+      return null;
+    }
+    if (dismissedKeys.has(first.key)) return null;
+    if (first.state === "off") {
+      show(evaluation, first, "already-off");
+      return { key: first.key, state: "already-off" };
+    }
+    if (first.state === "unknown") {
+      show(evaluation, first, "unknown");
+      return { key: first.key, state: "unknown" };
+    }
+    return null;
   }
 
+  // A guided finding: the steps, links and prepared text; on the form page with the field
+  // (finding.control), Untrain fills it once and leaves the submit to the person.
+  function showGuided(mine, evaluation, item) {
+    const previous = results.get(item.key);
+    if (previous) {
+      show(evaluation, item, previous.state === "prefilled" ? "prefilled" : "manual", {
+        message: previous.message || "",
+      });
+      return { key: item.key, state: previous.state };
+    }
+    if (item.finding && item.finding.control != null && !filled.has(item.key)) {
+      filled.add(item.key);
+      run(mine, evaluation, item);
+      return { key: item.key, state: "working" };
+    }
+    show(evaluation, item, "manual");
+    return { key: item.key, state: "manual" };
+  }
   // Bounded re-evaluation on DOM changes (debounced). Mode "absent": until a finding shows up
   // (late rendering). Mode "after-done": to notice a setting that turns itself back on.
   function watch(mine, mode) {
@@ -182,11 +296,11 @@
       }
       evaluations++;
       busy = true;
-      const finding = await evaluate(mine, { afterDone: mode === "after-done" });
+      const shown = await evaluate(mine);
       busy = false;
       if (mine !== session || watcher !== handle) return;
-      if (mode === "absent" && finding) stop();
-      else if (mode === "after-done" && finding && finding.state === "on") stop();
+      if (mode === "absent" && shown) stop();
+      else if (mode === "after-done" && shown && shown.state === "offer") stop();
       else if (again) {
         again = false;
         clearTimeout(timer);
@@ -206,87 +320,220 @@
 
   // ---------------------------------------------------------------- opt-out loop
 
-  async function optOut(mine, finding, evaluation, control) {
+  // Still the control the engine means? Same role and accessible name as in its snapshot.
+  function same(el, action) {
+    return Boolean(el && el.isConnected && harvest.roleOf(el) === action.role &&
+      harvest.nameOf(el) === action.name);
+  }
+
+  function collapse(text) {
+    return String(text ?? "").replace(/\s+/g, " ").trim();
+  }
+
+  // `select` action: pick the option whose text is `action.option`, then tell the page.
+  function choose(el, action) {
+    if (!(el instanceof HTMLSelectElement)) return false;
+    const index = [...el.options].findIndex((o) => collapse(o.textContent) === action.option);
+    if (index < 0) return false;
+    el.selectedIndex = index;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  function currentText(el) {
+    if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) return el.value;
+    return el.textContent || "";
+  }
+
+  // `fill` action: only into an empty field; the native setter so frameworks see it; never
+  // submits, never presses Enter.
+  function fill(el, text) {
+    if (currentText(el).trim() !== "") return false;
+    el.focus({ preventScroll: true });
+    if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) {
+      const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      const setter = Object.getOwnPropertyDescriptor(proto, "value").set;
+      setter.call(el, text);
+    } else {
+      el.textContent = text;
+    }
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  // Runs one item's plan to its end (the engine verifies each step). Returns the result
+  // { state, label, message } or null when the page went away.
+  async function plan(mine, item) {
+    let current = item.kind === "suspected"
+      ? { setting: "suspected", suspect: item.suspect }
+      : { setting: item.setting };
+    for (let i = 0; i < LOOP_MAX; i++) {
+      if (mine !== session) return null;
+      const { snapshot, elements } = harvest(document, window);
+      const sent = current;
+      const reply = await send({ type: "step", snapshot, plan: current });
+      if (mine !== session) return null;
+      if (!reply.ok) return { state: "failed", message: reply.error || "no answer from the engine" };
+      current = reply.plan;
+      const action = reply.action || {};
+      switch (action.kind) {
+        case "click":
+        case "select":
+        case "fill": {
+          const el = elements[action.index];
+          let acted = false;
+          if (same(el, action)) {
+            if (action.kind === "click") {
+              el.click();
+              acted = true;
+            } else if (action.kind === "select") {
+              acted = choose(el, action);
+            } else {
+              acted = fill(el, String(action.text ?? ""));
+            }
+          }
+          // Not acted (the page changed under us, or the person typed in the field): look
+          // again with the plan as it was before this unexecuted action.
+          if (!acted) current = sent;
+          await settle();
+          break;
+        }
+        case "wait":
+          await sleep(Math.min(Math.max(Number(action.ms) || 0, 0), WAIT_MAX_MS));
+          break;
+        case "done": {
+          const state = action.outcome === "already-off" ? "already-off"
+            : action.outcome === "prefilled" ? "prefilled"
+              : action.outcome === "manual" ? "manual" : "done";
+          return { state, label: action.label || "" };
+        }
+        case "failed":
+          return { state: "failed", message: action.message || action.reason || "" };
+        default:
+          return { state: "failed", message: "unexpected answer from the engine" };
+      }
+    }
+    return { state: "failed", message: "too many steps" };
+  }
+
+  // One item, from the banner's button (or a guided form's one-time fill).
+  async function run(mine, evaluation, item) {
     if (running || mine !== session) return;
     running = true;
     stopWatching();
-    dismissed = false;
-    show(evaluation, finding, "working", { control });
-    let plan = { setting: finding.setting };
-    let result = null;
+    dismissedKeys.delete(item.key);
+    show(evaluation, item, "working");
+    let result;
     try {
-      for (let i = 0; i < LOOP_MAX && !result; i++) {
-        if (mine !== session) return;
-        const { snapshot, elements } = harvest(document, window);
-        const sent = plan;
-        const reply = await send({ type: "step", snapshot, plan });
-        if (mine !== session) return;
-        if (!reply.ok) {
-          result = { state: "failed", message: reply.error || "no answer from the engine" };
-          break;
-        }
-        plan = reply.plan;
-        const action = reply.action || {};
-        switch (action.kind) {
-          case "click": {
-            const el = elements[action.index];
-            if (!el || !el.isConnected || harvest.roleOf(el) !== action.role ||
-                harvest.nameOf(el) !== action.name) {
-              // The page changed under us: click nothing, look again with the plan as it was
-              // before this (unexecuted) click.
-              plan = sent;
-              await settle();
-              break;
-            }
-            el.click();
-            await settle();
-            break;
-          }
-          case "wait":
-            await sleep(Math.min(Math.max(Number(action.ms) || 0, 0), WAIT_MAX_MS));
-            break;
-          case "done":
-            result = {
-              state: action.outcome === "already-off" ? "already-off" : "done",
-              label: action.label,
-            };
-            break;
-          case "failed":
-            result = { state: "failed", message: action.message || action.reason || "" };
-            break;
-          default:
-            result = { state: "failed", message: "unexpected answer from the engine" };
-        }
-      }
-      if (!result) result = { state: "failed", message: "too many steps" };
+      result = await plan(mine, item);
     } finally {
       running = false;
     }
-    if (mine !== session) return;
-    const shown = { ...finding, label: result.label || finding.label };
-    show(evaluation, shown, result.state, { message: result.message, control });
-    if (result.state === "done" || result.state === "already-off") watch(mine, "after-done");
+    if (!result || mine !== session) return;
+    finish(mine, evaluation, item, result);
+  }
+
+  // Several automatic settings in turn ("open and opt out" from the popup): each plan runs to
+  // its verified end before the next starts; a failure stops the sequence.
+  async function runAll(mine, evaluation, items) {
+    if (running || mine !== session) return;
+    running = true;
+    stopWatching();
+    let last = null;
+    try {
+      for (const item of items) {
+        show(evaluation, item, "working");
+        const result = await plan(mine, item);
+        if (!result || mine !== session) return;
+        results.set(item.key, { ...result, label: result.label || item.label });
+        last = { item, result };
+        if (result.state === "failed") break;
+      }
+    } finally {
+      running = false;
+    }
+    if (last) finish(mine, evaluation, last.item, last.result);
+  }
+
+  function finish(mine, evaluation, item, result) {
+    const label = result.label || item.label;
+    results.set(item.key, { ...result, label });
+    const shown = { ...item, label };
+    if (item.kind === "guided") {
+      show(evaluation, shown, result.state === "prefilled" ? "prefilled" : "manual", {
+        message: result.state === "failed" ? result.message : "",
+      });
+      return;
+    }
+    show(evaluation, shown, result.state, { message: result.message });
+    if (result.state === "done" || result.state === "already-off") {
+      holdUntil = Date.now() + HOLD_DONE_MS;
+      clearTimeout(holdTimer);
+      holdTimer = setTimeout(() => {
+        if (mine === session && !running) evaluate(mine);
+      }, HOLD_DONE_MS + 50);
+      watch(mine, "after-done");
+    }
   }
 
   // ---------------------------------------------------------------- banner
 
-  function show(evaluation, finding, state, options = {}) {
-    lastShown = { state, setting: finding.setting };
-    if (dismissed) return;
+  function uiLang() {
+    let lang = "en";
+    try {
+      lang = api.i18n.getMessage("locale") || api.i18n.getUILanguage() || "en";
+    } catch {
+      /* keep en */
+    }
+    return String(lang).toLowerCase().split(/[-_]/)[0];
+  }
+
+  // instructions / prepared_text in the UI language, else en, else the first.
+  function pickLang(map) {
+    if (!map || typeof map !== "object") return null;
+    const lang = uiLang();
+    if (map[lang] != null) return map[lang];
+    if (map.en != null) return map.en;
+    const first = Object.keys(map)[0];
+    return first == null ? null : map[first];
+  }
+
+  function show(evaluation, item, state, options = {}) {
+    lastShown = { state, key: item.key };
+    if (dismissedKeys.has(item.key)) return;
+    const info = item.info || null;
     banner.render({
+      kind: item.kind,
       state,
       platform: evaluation.platform,
       platformName: evaluation.name,
-      setting: finding.setting,
-      label: finding.label || "",
-      title: finding.title || "",
+      setting: item.setting,
+      suspect: item.suspect || null,
+      label: item.label || "",
+      title: item.title || "",
       message: options.message || "",
+      note: options.note || null,
       turnedBackOn: Boolean(options.turnedBackOn),
-      control: options.control || null,
-      onOptOut: () => optOut(session, finding, evaluation, options.control || null),
+      control: item.control || null, // a guided finding's control is the form field: not covered either
+      guided: item.kind === "guided" && info ? {
+        title: info.title || item.title || "",
+        instructions: pickLang(info.instructions) || [],
+        form_url: info.form_url || null,
+        email: info.email || null,
+        email_subject: info.email_subject || "",
+        prepared_text: pickLang(info.prepared_text) || "",
+      } : null,
+      onOptOut: () => run(session, evaluation, item),
       onDismiss: () => {
-        dismissed = true;
+        dismissedKeys.add(item.key);
+        if (lastShown && lastShown.key === item.key) lastShown = null;
+        holdUntil = 0;
         stopWatching();
+        // The next item that needs the person, if any.
+        const mine = session;
+        evaluate(mine);
       },
     });
   }

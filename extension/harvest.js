@@ -15,17 +15,21 @@
   const TEXT_MAX = 400;
   const HINT_MAX = 200;
   const HEADING_MAX = 200;
+  const VALUE_MAX = 2000;
+  const OPTION_MAX = 200;
+  const MAX_OPTIONS = 50;
   const ROW_LEVELS = 4;
 
   const CONTROLS =
     "input[type=checkbox], input[type=radio], select, button, [role=switch], [role=checkbox], " +
     "[role=radio], [role=menuitem], [role=menuitemradio], [role=menuitemcheckbox], [role=option], " +
-    "[role=tab], [role=button], a[href]";
+    "[role=tab], [role=button], a[href], textarea, input[type=text], input[type=email], " +
+    "input:not([type]), [role=textbox]";
   const HEADINGS = "h1, h2, h3, [role=heading]";
   const DIALOGS = "[role=dialog], [role=alertdialog], dialog[open]";
   const ROLES = new Set([
     "checkbox", "switch", "radio", "button", "menuitem", "menuitemradio",
-    "menuitemcheckbox", "option", "tab", "select", "link",
+    "menuitemcheckbox", "option", "tab", "select", "link", "textbox",
   ]);
   // Roles whose own text is their name.
   const NAME_FROM_CONTENT = new Set(["button", "link", "menuitem", "option", "tab"]);
@@ -66,8 +70,10 @@
       const type = inputType(el);
       if (type === "checkbox") return "checkbox";
       if (type === "radio") return "radio";
+      if (type === "text" || type === "email") return "textbox";
       return "";
     }
+    if (tag === "textarea") return "textbox";
     if (tag === "select") return "select";
     if (tag === "button") return "button";
     if (tag === "a") return "link";
@@ -109,6 +115,7 @@
       () => textOf(el.parentElement ? el.parentElement.closest("label") : null),
       () => (NAME_FROM_CONTENT.has(role) ? textOf(el) : ""),
       () => collapse(el.getAttribute("title")),
+      () => (role === "textbox" ? collapse(el.getAttribute("placeholder")) : ""),
       () => {
         if (tag !== "input") return "";
         const type = inputType(el);
@@ -120,6 +127,27 @@
       if (name) return cut(name, NAME_MAX);
     }
     return "";
+  }
+
+  // `value` and `options` of a control (harvest spec): a textbox's live value, a select's
+  // selected option text and its option texts. Omitted when null/empty, as the native side
+  // serialises them (`skip_serializing_if`).
+  function valueOf(el, role) {
+    const tag = tagOf(el);
+    if (tag === "select") {
+      const options = [];
+      for (const o of el.options) {
+        if (options.length >= MAX_OPTIONS) break;
+        options.push(cut(textOf(o), OPTION_MAX));
+      }
+      const selected = el.selectedOptions && el.selectedOptions[0];
+      const value = selected ? cut(textOf(selected), OPTION_MAX) : "";
+      return options.length ? { value, options } : { value };
+    }
+    if (tag === "textarea") return { value: cut(String(el.value ?? ""), VALUE_MAX) };
+    if (role !== "textbox") return {};
+    if (tag === "input") return { value: cut(String(el.value ?? ""), VALUE_MAX) };
+    return { value: cut(textOf(el), VALUE_MAX) };
   }
 
   function isVisible(el) {
@@ -203,6 +231,7 @@
         name: nameOf(el, doc),
         text: cut(text, TEXT_MAX),
         hint: hintOf(el),
+        ...valueOf(el, role),
       };
     });
 

@@ -38,13 +38,21 @@ function relativeTime(ms) {
   return rtf.format(0, "second");
 }
 
-// The state shown for a platform: its stored status, or "unknown" (never checked).
+// The platform's level: automatic when any setting is, else safe-by-default, else guided.
+function automationOf(platform) {
+  const levels = platform.settings.map((s) => s.automation);
+  if (levels.includes("automatic")) return "automatic";
+  if (levels.includes("safe-by-default")) return "safe-by-default";
+  return "guided";
+}
+
+// The state shown for a platform: its stored status; "manual" for guided-only platforms;
+// "unknown" when never checked.
 function stateOf(platform) {
-  const automatic = platform.settings.find((s) => s.automation === "automatic");
   const s = status[platform.id];
-  if (!automatic && !s) return "manual";
+  if (automationOf(platform) === "guided") return "manual";
   if (!s) return "unknown";
-  return ["on", "off", "unknown", "signed-out"].includes(s.state) ? s.state : "unknown";
+  return ["on", "off", "unknown", "signed-out", "manual"].includes(s.state) ? s.state : "unknown";
 }
 
 const STATE_WORDS = {
@@ -54,15 +62,102 @@ const STATE_WORDS = {
   manual: "stateManual",
 };
 
+// The UI language's entry of a per-language map, else en, else the first.
+function pickLang(map) {
+  if (!map || typeof map !== "object") return null;
+  const lang = String(LOCALE).toLowerCase().split(/[-_]/)[0];
+  if (map[lang] != null) return map[lang];
+  if (map.en != null) return map.en;
+  const first = Object.keys(map)[0];
+  return first == null ? null : map[first];
+}
+
+function mailto(email, subject, body) {
+  const q = [];
+  if (subject) q.push(`subject=${encodeURIComponent(subject)}`);
+  if (body) q.push(`body=${encodeURIComponent(body)}`);
+  return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
+}
+
+// Puts `text` on the clipboard; in any case shows it selected in the row's text area, so
+// Ctrl+C works where the clipboard is refused.
+async function copyPrepared(button, area, note) {
+  area.hidden = false;
+  area.focus();
+  area.select();
+  let how = "selected";
+  try {
+    await navigator.clipboard.writeText(area.value);
+    how = "clipboard";
+  } catch {
+    try {
+      if (document.execCommand("copy")) how = "clipboard";
+    } catch {
+      /* selected only */
+    }
+  }
+  area.select();
+  button.dataset.copied = how;
+  note.textContent = t(how === "clipboard" ? "copied" : "copySelected");
+}
+
+// Steps, links and prepared text of one guided setting.
+function guidedBlock(setting, headingId, open) {
+  const children = [];
+  const steps = pickLang(setting.instructions) || [];
+  if (steps.length) {
+    const ol = el("ol", { class: "steps" }, steps.map((step) => el("li", { text: step })));
+    if (open) {
+      children.push(ol);
+    } else {
+      children.push(el("details", {}, [el("summary", { text: t("showSteps") }), ol]));
+    }
+  }
+  const actions = el("div", { class: "actions" });
+  if (setting.form_url) {
+    actions.append(el("a", {
+      href: setting.form_url, target: "_blank", rel: "noopener noreferrer",
+      "aria-describedby": headingId, dataset: { action: "open-form" }, text: t("linkOpenForm"),
+    }));
+  }
+  const text = pickLang(setting.prepared_text) || "";
+  if (setting.email) {
+    actions.append(el("a", {
+      href: mailto(setting.email, setting.email_subject, text),
+      "aria-describedby": headingId, dataset: { action: "email" }, text: t("linkEmail"),
+    }));
+  }
+  if (text) {
+    const area = el("textarea", {
+      class: "prepared", readonly: "", rows: "4", "aria-label": t("preparedText"), hidden: "",
+      dataset: { role: "prepared-text" },
+    });
+    area.value = text;
+    const note = el("span", { class: "copied", role: "status" });
+    const button = el("button", {
+      type: "button", class: "secondary", "aria-describedby": headingId,
+      dataset: { action: "copy", setting: setting.id }, text: t("buttonCopy"),
+    });
+    button.addEventListener("click", () => copyPrepared(button, area, note));
+    actions.append(button, note);
+    children.push(actions, area);
+  } else if (actions.childElementCount) {
+    children.push(actions);
+  }
+  return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
+}
+
 function renderPlatform(platform) {
   const s = status[platform.id] || null;
   const state = stateOf(platform);
-  const setting =
+  const automation = automationOf(platform);
+  const primary =
     platform.settings.find((x) => s && x.id === s.setting) ||
-    platform.settings.find((x) => x.automation === "automatic") ||
+    platform.settings.find((x) => x.automation === automation) ||
     platform.settings[0];
   const headingId = `p-${platform.id}`;
-  const word = STATE_WORDS[state] || (s ? "stateUnreadable" : "stateNotChecked");
+  let word = STATE_WORDS[state] || (s ? "stateUnreadable" : "stateNotChecked");
+  if (automation === "safe-by-default" && !s) word = "stateOffByDefault";
 
   const stateLine = el("p", { class: "state" }, [el("span", { class: "word", text: t(word) })]);
   if (s && s.checked_at) {
@@ -70,22 +165,32 @@ function renderPlatform(platform) {
   }
   const children = [
     el("h3", { id: headingId, text: platform.name }),
-    el("p", { class: "setting", text: (s && s.title) || (setting && setting.title) || "" }),
+    el("p", { class: "setting", text: (s && s.title) || (primary && primary.title) || "" }),
     stateLine,
   ];
   if (s && s.outcome === "failed" && s.message) {
     children.push(el("p", { class: "message", text: t("lastFailed", [s.message]) }));
   } else if (s && s.outcome === "turned-off" && state === "off") {
     children.push(el("p", { class: "outcome", text: t("lastTurnedOff") }));
+  } else if (s && s.outcome === "prefilled") {
+    children.push(el("p", { class: "outcome", text: t("lastPrefilled") }));
   }
+  const suspectsOff = s && s.suspects
+    ? Object.values(s.suspects).filter((x) => x && x.outcome === "turned-off").length : 0;
+  if (suspectsOff) children.push(el("p", { class: "outcome", text: t("suspectsTurnedOff", [String(suspectsOff)]) }));
+  const regions = primary && primary.regions && primary.regions.length ? primary.regions.join("; ") : "";
+  if (regions) children.push(el("p", { class: "meta", text: t("regions", [regions]) }));
+  if (primary && primary.confidence === "low") children.push(el("p", { class: "meta", text: t("lowConfidence") }));
+
   const actions = el("div", { class: "actions" });
-  if (setting) {
+  const main = platform.settings.find((x) => x.automation !== "guided") || null;
+  if (main) {
     actions.append(el("a", {
-      href: setting.settings_url, target: "_blank", rel: "noopener noreferrer",
+      href: main.settings_url, target: "_blank", rel: "noopener noreferrer",
       "aria-describedby": headingId, text: t("openSettings"),
     }));
   }
-  if (state !== "manual") {
+  if (automation === "automatic") {
     const button = el("button", {
       type: "button", "aria-describedby": headingId,
       dataset: { action: "open-and-opt-out", platform: platform.id },
@@ -94,9 +199,36 @@ function renderPlatform(platform) {
     button.addEventListener("click", () => openAndOptOut(platform.id, button));
     actions.append(button);
   }
-  children.push(actions);
-  return el("li", { dataset: { platform: platform.id, state }, "aria-labelledby": headingId }, children);
+  if (actions.childElementCount) children.push(actions);
+  const guided = platform.settings.filter((x) => x.automation === "guided");
+  const seenSteps = new Set();
+  for (const g of guided) {
+    // Meta's two forms share their steps: show them once.
+    const key = JSON.stringify(pickLang(g.instructions) || []);
+    const open = automation === "guided" && !seenSteps.has(key);
+    seenSteps.add(key);
+    const block = guidedBlock(g, headingId, open);
+    if (guided.length > 1 || automation !== "guided") block.prepend(el("p", { class: "setting", text: g.title }));
+    else if (g.email && !g.form_url) {
+      block.append(el("a", {
+        href: g.settings_url, target: "_blank", rel: "noopener noreferrer",
+        "aria-describedby": headingId, text: t("openSettings"),
+      }));
+    }
+    children.push(block);
+  }
+  return el("li", {
+    dataset: { platform: platform.id, state, automation }, "aria-labelledby": headingId,
+  }, children);
 }
+
+// Groups, most urgent first: training on, unknown/not checked, off (and signed out), guided.
+const GROUPS = [
+  ["on", "groupOn", (st) => st === "on"],
+  ["unknown", "groupUnknown", (st) => st === "unknown" || st === "signed-out"],
+  ["off", "groupOff", (st) => st === "off"],
+  ["manual", "groupGuided", (st) => st === "manual"],
+];
 
 function render() {
   const on = platforms.filter((p) => stateOf(p) === "on").length;
@@ -109,8 +241,22 @@ function render() {
   const focusKey = focused && focused.closest && focused.closest("li[data-platform]")
     ? [focused.closest("li").dataset.platform, focused.tagName, focused.dataset.action || ""]
     : null;
+  // A row whose prepared text is open or whose <details> is expanded keeps that across renders.
   const list = $("platforms");
-  list.replaceChildren(...platforms.map(renderPlatform));
+  const openDetails = new Set([...list.querySelectorAll("details[open]")].map((d) => d.closest("[data-setting]")?.dataset.setting));
+  const sections = [];
+  for (const [id, heading, test] of GROUPS) {
+    const rows = platforms.filter((p) => test(stateOf(p)));
+    if (!rows.length) continue;
+    sections.push(el("section", { class: "group", dataset: { group: id }, "aria-label": t(heading) }, [
+      el("h2", { class: "group-title", text: `${t(heading)} (${rows.length})` }),
+      el("ul", {}, rows.map(renderPlatform)),
+    ]));
+  }
+  list.replaceChildren(...sections);
+  for (const d of list.querySelectorAll("details")) {
+    if (openDetails.has(d.closest("[data-setting]")?.dataset.setting)) d.open = true;
+  }
   if (focusKey) {
     const li = list.querySelector(`li[data-platform="${CSS.escape(focusKey[0])}"]`);
     const again = li && [...li.querySelectorAll("a, button")].find(

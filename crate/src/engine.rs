@@ -1,5 +1,6 @@
 //! Matching, evaluation, step planning and verification.
 
+use crate::keywords;
 use crate::rule::model::{
     Automation, Confidence, DefaultState, OffMeans, RuleSet, Setting, StepKind, Texts,
 };
@@ -7,6 +8,7 @@ use crate::snapshot::{read, Control, Reading, Snapshot};
 use crate::text::{contains, normalize};
 use crate::url;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Controls beyond this many are ignored (budget for huge snapshots).
 pub const MAX_CONTROLS: usize = 5000;
@@ -64,6 +66,34 @@ pub enum State {
     Off,
     /// Not known; see the reason.
     Unknown,
+    /// Guided: there is no control; the person acts (form or email).
+    Manual,
+}
+
+/// How a finding's control was matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedBy {
+    /// By one of the rule's labels (name or row).
+    Label,
+    /// By the scored keyword fallback (no label matched).
+    Keywords,
+}
+
+/// The plan `setting` of a suspected control.
+pub const SUSPECTED: &str = "suspected";
+
+/// A control on a settings page that reads like AI training but no rule covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspect {
+    /// Snapshot index.
+    pub control: usize,
+    /// The control's name, or its row text when it has none (cut to 200 chars).
+    pub label: String,
+    /// Read with `off_means = "unchecked"`.
+    pub state: State,
+    /// Stable key: the normalised label cut to 120 bytes; send it back as the plan's `suspect`.
+    pub key: String,
 }
 
 /// Why a finding is unknown.
@@ -95,6 +125,10 @@ pub struct Finding {
     pub control: Option<usize>,
     /// For unknown: why.
     pub reason: Option<Reason>,
+    /// How the control was matched (null when none was).
+    pub matched_by: Option<MatchedBy>,
+    /// The setting's automation level.
+    pub automation: Automation,
     /// Version of the rule file.
     pub rule_version: i64,
 }
@@ -110,6 +144,8 @@ pub struct Evaluation {
     pub signed_out: bool,
     /// One finding per setting whose pages match the URL.
     pub findings: Vec<Finding>,
+    /// On the platform's settings pages: controls that read like AI training and no rule covers.
+    pub suspected: Vec<Suspect>,
 }
 
 /// A plan in progress (opaque to the shell: it sends back what it got).
@@ -132,6 +168,9 @@ pub struct Plan {
     /// Consecutive off reads in the verify step.
     #[serde(default)]
     pub off_reads: u32,
+    /// For `setting = "suspected"`: the suspect's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<String>,
 }
 
 impl Plan {
@@ -152,6 +191,10 @@ pub enum Outcome {
     TurnedOff,
     /// The setting was already off; nothing clicked.
     AlreadyOff,
+    /// Guided: the form's field holds the prepared text; the person submits.
+    Prefilled,
+    /// Guided: nothing for Untrain to do on this page; the person acts.
+    Manual,
 }
 
 /// Why a plan failed.
@@ -190,6 +233,34 @@ pub enum Action {
         role: String,
         /// The control's name.
         name: String,
+        /// Human readable purpose.
+        why: String,
+    },
+    /// Select the option `option` (an entry of the control's `options`) of snapshot control
+    /// `index`, a `<select>`: set its value to that option's and dispatch `input` and `change`.
+    Select {
+        /// Snapshot index.
+        index: usize,
+        /// The control's role (`select`).
+        role: String,
+        /// The control's name.
+        name: String,
+        /// The option's text, exactly as in the control's `options`.
+        option: String,
+        /// Human readable purpose.
+        why: String,
+    },
+    /// Put `text` into the text field `index` (set its value, dispatch `input` and `change`);
+    /// never submit.
+    Fill {
+        /// Snapshot index.
+        index: usize,
+        /// The control's role (`textbox`).
+        role: String,
+        /// The control's name.
+        name: String,
+        /// The text.
+        text: String,
         /// Human readable purpose.
         why: String,
     },
@@ -238,6 +309,20 @@ pub struct SettingInfo {
     pub automation: Automation,
     /// Default state.
     pub default: DefaultState,
+    /// Guided: the form.
+    pub form_url: Option<String>,
+    /// Guided: the address to write to.
+    pub email: Option<String>,
+    /// Guided: the email's subject.
+    pub email_subject: Option<String>,
+    /// Steps for the person, by language.
+    pub instructions: Texts,
+    /// Guided: the text to copy, by language.
+    pub prepared_text: BTreeMap<String, String>,
+    /// Regions (free strings).
+    pub regions: Vec<String>,
+    /// The setting's confidence (the platform's unless the rule says otherwise).
+    pub confidence: Confidence,
 }
 
 /// A platform as listed by `platforms()`.
@@ -263,6 +348,8 @@ struct Compiled {
     exclude: Vec<String>,
     never: Vec<String>,
     steps: Vec<Vec<String>>,
+    off_option: Vec<String>,
+    prefill: Vec<String>,
 }
 
 fn norm_all(t: &Texts) -> Vec<String> {
@@ -287,6 +374,11 @@ impl Compiled {
                 .filter(|w| !w.is_empty())
                 .collect(),
             steps: s.steps.iter().map(|st| norm_all(&st.text)).collect(),
+            off_option: norm_all(&s.off_option),
+            prefill: s
+                .prefill
+                .as_ref()
+                .map_or_else(Vec::new, |p| norm_all(&p.labels)),
         }
     }
 
@@ -295,28 +387,84 @@ impl Compiled {
     }
 }
 
-/// The label a person sees for the control: its own accessible name or, when it has none
-/// (a switch labelled only by the text of its row), the rule's label that the row shows.
+/// The label a person sees for the control: its own accessible name when that holds one of
+/// the rule's labels; else the rule's label that its row shows (a switch labelled only by its
+/// row, a "Turn off" button under the setting's heading); else its name, else its row text.
 fn shown_label(s: &Setting, ctl: &Control) -> String {
-    if !ctl.name.trim().is_empty() {
+    let name = normalize(&ctl.name);
+    let labels = || s.labels.values().flatten();
+    if !name.is_empty() && labels().any(|l| contains(&name, &normalize(l))) {
         return ctl.name.clone();
     }
     let row = normalize(&ctl.text);
-    s.labels
-        .values()
-        .flatten()
-        .find(|l| {
-            let l = normalize(l);
-            !l.is_empty() && contains(&row, &l)
-        })
+    if let Some(l) = labels().find(|l| contains(&row, &normalize(l))) {
+        return l.clone();
+    }
+    if !name.is_empty() {
+        return ctl.name.clone();
+    }
+    ctl.text.chars().take(200).collect()
+}
+
+/// Reads a setting's control: `Ok(true)` when the setting is on.
+/// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s.
+fn read_setting(s: &Setting, c: &Compiled, ctl: &Control) -> Result<bool, Reason> {
+    if ctl.role == "select" {
+        if ctl.disabled {
+            return Err(Reason::Disabled);
+        }
+        let v = normalize(ctl.value.as_deref().unwrap_or(""));
+        if v.is_empty() {
+            return Err(Reason::Unreadable);
+        }
+        return Ok(!c.off_option.contains(&v));
+    }
+    match read(ctl) {
+        Reading::Checked(checked) => Ok(match s.off_means {
+            OffMeans::Unchecked => checked,
+            OffMeans::Checked => !checked,
+        }),
+        Reading::Unreadable => Err(Reason::Unreadable),
+        Reading::Disabled => Err(Reason::Disabled),
+    }
+}
+
+/// The option of a select control that means off (its text as in `options`).
+fn off_option_of(c: &Compiled, ctl: &Control) -> Option<String> {
+    c.off_option
+        .iter()
+        .find_map(|o| ctl.options.iter().find(|opt| normalize(opt) == *o).cloned())
+}
+
+/// The prepared text a guided setting fills in: `prefill.text`'s language, else the page's
+/// language (primary subtag), else `en`, else the first.
+fn prepared_for(s: &Setting, lang: &str) -> Option<String> {
+    let p = s.prefill.as_ref()?;
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    p.text
+        .as_deref()
+        .and_then(|l| s.prepared_text.get(l))
+        .or_else(|| s.prepared_text.get(primary))
+        .or_else(|| s.prepared_text.get("en"))
+        .or_else(|| s.prepared_text.values().next())
         .cloned()
-        .unwrap_or_default()
+}
+
+/// The key of a suspected control: its normalised name (or row text), cut to 120 bytes.
+fn suspect_key(name_n: &str, text_n: &str) -> String {
+    let k = if name_n.is_empty() { text_n } else { name_n };
+    let mut end = k.len().min(120);
+    while !k.is_char_boundary(end) {
+        end -= 1;
+    }
+    k.get(..end).unwrap_or("").trim_end().to_string()
 }
 
 /// A snapshot with normalised texts (computed once per call).
 struct View<'a> {
     controls: Vec<(&'a Control, String, String)>,
     page: Vec<String>,
+    lang: &'a str,
 }
 
 impl<'a> View<'a> {
@@ -332,13 +480,17 @@ impl<'a> View<'a> {
             .chain(s.dialogs.iter().take(200))
             .map(|t| normalize(t))
             .collect();
-        View { controls, page }
+        View {
+            controls,
+            page,
+            lang: &s.lang,
+        }
     }
 }
 
 /// Result of looking for a setting's control.
 enum Match<'a> {
-    Found(&'a Control, &'a str),
+    Found(&'a Control, &'a str, MatchedBy),
     Ambiguous,
     Absent,
 }
@@ -386,6 +538,27 @@ fn wait(mut plan: Plan, ms: u32, why: &str, exhausted: (FailReason, &str)) -> De
         action: Action::Wait {
             ms,
             why: why.to_string(),
+        },
+    }
+}
+
+fn select(mut plan: Plan, c: &Control, option: String, why: String) -> Decision {
+    if plan.actions >= MAX_ACTIONS {
+        return fail(plan, FailReason::TooManySteps, "too many steps");
+    }
+    plan.actions += 1;
+    plan.step += 1;
+    plan.waits = 0;
+    plan.off_reads = 0;
+    plan.clicked.push(c.index);
+    Decision {
+        plan,
+        action: Action::Select {
+            index: c.index,
+            role: c.role.clone(),
+            name: c.name.clone(),
+            option,
+            why,
         },
     }
 }
@@ -457,6 +630,13 @@ impl Engine {
                         settings_url: st.settings_url.clone(),
                         automation: st.automation,
                         default: st.default,
+                        form_url: st.form_url.clone(),
+                        email: st.email.clone(),
+                        email_subject: st.email_subject.clone(),
+                        instructions: st.instructions.clone(),
+                        prepared_text: st.prepared_text.clone(),
+                        regions: st.regions.clone(),
+                        confidence: st.confidence.unwrap_or(s.confidence),
                     })
                     .collect(),
             })
@@ -466,18 +646,19 @@ impl Engine {
     fn set_for_host(&self, host: &str) -> Option<usize> {
         self.sets
             .iter()
-            .position(|s| s.hosts.iter().any(|h| h == host))
+            .position(|s| url::any_host_matches(&s.hosts, host))
     }
 
     /// The platform of a URL, or `None` when its host is not a known platform's.
     pub fn classify(&self, page_url: &str) -> Option<PageInfo> {
         let parts = url::split(page_url)?;
         let set = self.sets.get(self.set_for_host(&parts.host)?)?;
-        let settings_page = set.settings.iter().any(|s| {
-            s.pages
-                .iter()
-                .any(|p| url::page_matches(p, parts.path, parts.hash))
-        });
+        let settings_page = Self::on_settings_pages(set, &parts)
+            || set.settings.iter().any(|s| {
+                s.pages
+                    .iter()
+                    .any(|p| url::page_matches(p, parts.path, parts.hash))
+            });
         Some(PageInfo {
             platform: set.platform.clone(),
             name: set.name.clone(),
@@ -486,7 +667,11 @@ impl Engine {
     }
 
     fn find<'a>(&self, s: &Setting, c: &Compiled, view: &'a View<'a>) -> Match<'a> {
-        if !c.context.is_empty() {
+        // the context confirms the page; a page in a language the context does not cover
+        // (by its `lang`) cannot confirm it and is not held against the rule
+        let lang = view.lang.split(['-', '_']).next().unwrap_or("");
+        let covered = lang.is_empty() || s.context.contains_key(lang);
+        if !c.context.is_empty() && covered {
             let seen = c.context.iter().any(|ctx| {
                 view.page.iter().any(|p| contains(p, ctx))
                     || view
@@ -513,10 +698,14 @@ impl Engine {
                 3
             } else if c.labels.iter().any(|l| contains(text, l)) {
                 2
+            } else if keywords::score(&[name, text]).weak()
+                && !keywords::negated(if name.is_empty() { text } else { name })
+            {
+                1
             } else {
                 0
             };
-            if score >= 2 {
+            if score >= 1 {
                 cands.push((score, ctl, name.as_str()));
             }
         }
@@ -527,9 +716,14 @@ impl Engine {
         let Some(best) = cands.iter().map(|(s, _, _)| *s).max() else {
             return Match::Absent;
         };
+        let by = if best == 1 {
+            MatchedBy::Keywords
+        } else {
+            MatchedBy::Label
+        };
         let mut top = cands.iter().filter(|(s, _, _)| *s == best);
         match (top.next(), top.next()) {
-            (Some((_, ctl, name)), None) => Match::Found(ctl, name),
+            (Some((_, ctl, name)), None) => Match::Found(ctl, name, by),
             _ => Match::Ambiguous,
         }
     }
@@ -542,37 +736,87 @@ impl Engine {
             label: String::new(),
             control: None,
             reason: None,
+            matched_by: None,
+            automation: s.automation,
             rule_version: set.version,
         };
+        if s.automation == Automation::Guided {
+            f.state = State::Manual;
+            if let Some(field) = self.prefill_field(s, c, view) {
+                f.label = field.name.clone();
+                f.control = Some(field.index);
+                f.matched_by = Some(MatchedBy::Label);
+            }
+            return f;
+        }
         match self.find(s, c, view) {
             Match::Absent => f.reason = Some(Reason::Absent),
             Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
-            Match::Found(ctl, _) => {
+            Match::Found(ctl, _, by) => {
                 f.label = shown_label(s, ctl);
                 f.control = Some(ctl.index);
-                match read(ctl) {
-                    Reading::Checked(checked) => {
-                        let on = match s.off_means {
-                            OffMeans::Unchecked => checked,
-                            OffMeans::Checked => !checked,
-                        };
-                        f.state = if on { State::On } else { State::Off };
-                    }
-                    Reading::Unreadable => f.reason = Some(Reason::Unreadable),
-                    Reading::Disabled => f.reason = Some(Reason::Disabled),
+                f.matched_by = Some(by);
+                match read_setting(s, c, ctl) {
+                    Ok(on) => f.state = if on { State::On } else { State::Off },
+                    Err(r) => f.reason = Some(r),
                 }
             }
         }
         f
     }
 
-    /// Reads every setting of the URL's platform whose pages match the URL.
+    /// The guided setting's prefill field on this page: the one visible, enabled control with a
+    /// prefill role whose name (or, failing that, row) holds a prefill label.
+    fn prefill_field<'a>(
+        &self,
+        s: &Setting,
+        c: &Compiled,
+        view: &'a View<'a>,
+    ) -> Option<&'a Control> {
+        let p = s.prefill.as_ref()?;
+        let default_roles = ["textbox".to_string()];
+        let roles: &[String] = if p.roles.is_empty() {
+            &default_roles
+        } else {
+            &p.roles
+        };
+        let mut best: Option<(u8, &'a Control)> = None;
+        let mut tie = false;
+        for (ctl, name, text) in &view.controls {
+            if !roles.contains(&ctl.role) || !ctl.visible || ctl.disabled {
+                continue;
+            }
+            let score = if c.prefill.iter().any(|l| contains(name, l)) {
+                2
+            } else if c.prefill.iter().any(|l| contains(text, l)) {
+                1
+            } else {
+                continue;
+            };
+            match best {
+                Some((b, _)) if b > score => {}
+                Some((b, _)) if b == score => tie = true,
+                _ => {
+                    best = Some((score, ctl));
+                    tie = false;
+                }
+            }
+        }
+        if tie {
+            return None;
+        }
+        best.map(|(_, ctl)| ctl)
+    }
+
+    /// Reads every setting of the URL's platform whose pages match the URL, and lists the
+    /// suspected controls of its settings pages.
     pub fn evaluate(&self, snap: &Snapshot) -> Evaluation {
         let mut ev = Evaluation {
             platform: String::new(),
             name: String::new(),
             signed_out: false,
             findings: Vec::new(),
+            suspected: Vec::new(),
         };
         let Some(parts) = url::split(&snap.url) else {
             return ev;
@@ -594,9 +838,107 @@ impl Engine {
                 ev.findings.push(self.finding(set, s, c, &view));
             }
         }
-        ev.signed_out =
-            snap.has_password && ev.findings.iter().all(|f| f.reason == Some(Reason::Absent));
+        ev.signed_out = snap.has_password
+            && ev
+                .findings
+                .iter()
+                .all(|f| f.reason == Some(Reason::Absent) || f.state == State::Manual)
+            && ev.findings.iter().any(|f| f.reason == Some(Reason::Absent));
+        ev.suspected = self.suspects(set, comp, &view, &parts);
         ev
+    }
+
+    /// True when the URL is one of the platform's settings pages (`settings_pages`, or the
+    /// union of its automatic and safe-by-default settings' `pages`).
+    fn on_settings_pages(set: &RuleSet, parts: &url::Parts<'_>) -> bool {
+        let m = |p: &String| url::page_matches(p, parts.path, parts.hash);
+        if set.settings_pages.is_empty() {
+            set.settings
+                .iter()
+                .filter(|s| s.automation != Automation::Guided)
+                .any(|s| s.pages.iter().any(m))
+        } else {
+            set.settings_pages.iter().any(m)
+        }
+    }
+
+    /// Controls of a settings page that read like AI training (strong keyword score) and that
+    /// no setting of the platform matches.
+    fn suspects(
+        &self,
+        set: &RuleSet,
+        comp: &[Compiled],
+        view: &View<'_>,
+        parts: &url::Parts<'_>,
+    ) -> Vec<Suspect> {
+        let mut out: Vec<Suspect> = Vec::new();
+        let mut dups: Vec<String> = Vec::new();
+        if !Self::on_settings_pages(set, parts) {
+            return out;
+        }
+        // controls a rule matches (or could match by its labels) are not suspects
+        let mut taken: Vec<usize> = Vec::new();
+        for (s, c) in set.settings.iter().zip(comp) {
+            if s.automation == Automation::Guided {
+                continue;
+            }
+            if s.pages
+                .iter()
+                .any(|p| url::page_matches(p, parts.path, parts.hash))
+            {
+                if let Match::Found(ctl, _, _) = self.find(s, c, view) {
+                    taken.push(ctl.index);
+                }
+            }
+        }
+        for (ctl, name, text) in &view.controls {
+            if !matches!(ctl.role.as_str(), "checkbox" | "switch")
+                || !ctl.visible
+                || taken.contains(&ctl.index)
+            {
+                continue;
+            }
+            if comp.iter().any(|c| {
+                c.labels
+                    .iter()
+                    .any(|l| contains(name, l) || contains(text, l))
+            }) {
+                continue;
+            }
+            if !keywords::score(&[name, text]).strong() {
+                continue;
+            }
+            // "Do not use my data ..." is on when unchecked: never guess, never click
+            let negated = keywords::negated(if name.is_empty() { text } else { name });
+            let state = match read(ctl) {
+                _ if negated => State::Unknown,
+                Reading::Checked(true) => State::On,
+                Reading::Checked(false) => State::Off,
+                _ => State::Unknown,
+            };
+            let shown = if ctl.name.trim().is_empty() {
+                &ctl.text
+            } else {
+                &ctl.name
+            };
+            let key = suspect_key(name, text);
+            if key.is_empty() || dups.contains(&key) {
+                continue;
+            }
+            if out.iter().any(|x| x.key == key) {
+                // two controls with one key cannot be told apart: report neither
+                out.retain(|x| x.key != key);
+                dups.push(key);
+                continue;
+            }
+            out.push(Suspect {
+                control: ctl.index,
+                label: shown.chars().take(200).collect(),
+                state,
+                key,
+            });
+        }
+        out
     }
 
     fn lookup(&self, id: &str) -> Option<(&RuleSet, &Setting, &Compiled)> {
@@ -615,21 +957,21 @@ impl Engine {
     /// Plans the next action of turning `plan.setting` off on this snapshot.
     /// Start with `Plan::new(id)`; send back the returned plan with the next snapshot.
     pub fn next_step(&self, snap: &Snapshot, plan: Plan) -> Decision {
+        if plan.setting == SUSPECTED {
+            return self.suspect_step(snap, plan);
+        }
         let Some((set, s, c)) = self.lookup(&plan.setting) else {
             return fail(plan, FailReason::BadPlan, "unknown setting");
         };
         let Some(parts) = url::split(&snap.url) else {
             return fail(plan, FailReason::BadPlan, "the page url is not valid");
         };
-        if !set.hosts.contains(&parts.host) {
+        if !url::any_host_matches(&set.hosts, &parts.host) {
             return fail(
                 plan,
                 FailReason::BadPlan,
                 format!("the page is not on {}", set.name.to_lowercase()),
             );
-        }
-        if plan.step >= s.steps.len() {
-            return fail(plan, FailReason::BadPlan, "the plan has no such step");
         }
         let view = View::new(snap);
         // the setting is read only on its own pages (as in `evaluate`)
@@ -637,9 +979,15 @@ impl Engine {
             .pages
             .iter()
             .any(|p| url::page_matches(p, parts.path, parts.hash));
+        if s.automation == Automation::Guided {
+            return self.guided_step(s, c, &view, &snap.lang, on_page, plan);
+        }
+        if plan.step >= s.steps.len() {
+            return fail(plan, FailReason::BadPlan, "the plan has no such step");
+        }
         let (found, finding) = if on_page {
             let found = match self.find(s, c, &view) {
-                Match::Found(ctl, name) => Some((ctl, name)),
+                Match::Found(ctl, name, _) => Some((ctl, name)),
                 _ => None,
             };
             (found, self.finding(set, s, c, &view))
@@ -651,6 +999,8 @@ impl Engine {
                 label: String::new(),
                 control: None,
                 reason: Some(Reason::Absent),
+                matched_by: None,
+                automation: s.automation,
                 rule_version: set.version,
             };
             (None, absent)
@@ -691,6 +1041,18 @@ impl Engine {
                                 "the control's name contains a destructive word; not clicking",
                             );
                         }
+                        if ctl.role == "select" {
+                            return match off_option_of(c, ctl) {
+                                Some(option) if !c.destructive(&normalize(&option)) => {
+                                    select(plan, ctl, option, format!("turn off {}", s.title))
+                                }
+                                _ => fail(
+                                    plan,
+                                    FailReason::NoChoice,
+                                    "the list has no option that turns the setting off",
+                                ),
+                            };
+                        }
                         click(plan, ctl, format!("turn off {}", s.title))
                     }
                     (State::Off, _) if plan.clicked.is_empty() => Decision {
@@ -715,6 +1077,43 @@ impl Engine {
                             reason_fail(r),
                         )
                     }
+                }
+            }
+            StepKind::OpenTab => {
+                if found.is_some_and(|(ctl, _)| ctl.visible) {
+                    // the control is shown: this tab is open already
+                    plan.step += 1;
+                    plan.waits = 0;
+                    return self.step(s, c, view, parts, finding, found, plan);
+                }
+                let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+                match self.choice(kind, texts, c, view, None) {
+                    Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
+                        // a tab click is not recorded in `clicked` (it changes no setting)
+                        let mut d = click(plan, tab, format!("open the tab \"{}\"", tab.name));
+                        if matches!(d.action, Action::Click { .. }) {
+                            d.plan.clicked.pop();
+                        }
+                        d
+                    }
+                    // the tab is selected but the control is not there (yet)
+                    Choice::One(_) => wait(
+                        plan,
+                        WAIT_MS,
+                        "waiting for the tab to show the setting",
+                        reason_fail(Reason::Absent),
+                    ),
+                    Choice::Many => fail(
+                        plan,
+                        FailReason::Ambiguous,
+                        "more than one matching tab; not clicking",
+                    ),
+                    Choice::None => wait(
+                        plan,
+                        WAIT_MS,
+                        "waiting for the tab to appear",
+                        (FailReason::NoChoice, "the expected tab did not appear"),
+                    ),
                 }
             }
             StepKind::Choose | StepKind::Confirm => {
@@ -792,7 +1191,7 @@ impl Engine {
                         "the page did not accept the change",
                     ),
                 ),
-                State::Unknown => {
+                State::Unknown | State::Manual => {
                     plan.off_reads = 0;
                     let r = finding.reason.unwrap_or(Reason::Unreadable);
                     wait(
@@ -806,6 +1205,197 @@ impl Engine {
         }
     }
 
+    /// A guided setting: fill the form's field with the prepared text (never submit).
+    fn guided_step(
+        &self,
+        s: &Setting,
+        c: &Compiled,
+        view: &View<'_>,
+        lang: &str,
+        on_page: bool,
+        mut plan: Plan,
+    ) -> Decision {
+        let manual = |plan: Plan| Decision {
+            plan,
+            action: Action::Done {
+                outcome: Outcome::Manual,
+                label: String::new(),
+            },
+        };
+        let Some(text) = prepared_for(s, lang) else {
+            return manual(plan);
+        };
+        if !on_page {
+            return manual(plan);
+        }
+        let Some(field) = self.prefill_field(s, c, view) else {
+            return wait(
+                plan,
+                WAIT_MS,
+                "waiting for the form's field",
+                (FailReason::Absent, "the form's field was not found"),
+            );
+        };
+        let value = normalize(field.value.as_deref().unwrap_or(""));
+        let done = |plan: Plan, outcome| Decision {
+            plan,
+            action: Action::Done {
+                outcome,
+                label: field.name.clone(),
+            },
+        };
+        if value == normalize(&text) {
+            return done(plan, Outcome::Prefilled);
+        }
+        match plan.step {
+            0 if value.is_empty() => {
+                if plan.actions >= MAX_ACTIONS {
+                    return fail(plan, FailReason::TooManySteps, "too many steps");
+                }
+                plan.actions += 1;
+                plan.step = 1;
+                plan.waits = 0;
+                plan.clicked.push(field.index);
+                Decision {
+                    plan,
+                    action: Action::Fill {
+                        index: field.index,
+                        role: field.role.clone(),
+                        name: field.name.clone(),
+                        text,
+                        why: format!("prefill {}", s.title),
+                    },
+                }
+            }
+            // the person wrote their own text: leave it
+            0 => done(plan, Outcome::Manual),
+            1 if value.is_empty() => wait(
+                plan,
+                WAIT_MS,
+                "waiting for the form to take the text",
+                (FailReason::NotAccepted, "the form did not take the text"),
+            ),
+            1 => done(plan, Outcome::Manual),
+            _ => fail(plan, FailReason::BadPlan, "the plan has no such step"),
+        }
+    }
+
+    /// A suspected control (`plan.suspect` = its key): click it only when it reads on, then
+    /// verify like `verify` (two off reads).
+    fn suspect_step(&self, snap: &Snapshot, mut plan: Plan) -> Decision {
+        let Some(key) = plan.suspect.clone() else {
+            return fail(plan, FailReason::BadPlan, "no suspect key");
+        };
+        let Some(parts) = url::split(&snap.url) else {
+            return fail(plan, FailReason::BadPlan, "the page url is not valid");
+        };
+        let Some(si) = self.set_for_host(&parts.host) else {
+            return fail(
+                plan,
+                FailReason::BadPlan,
+                "the page is not on a known platform",
+            );
+        };
+        let (Some(set), Some(comp)) = (self.sets.get(si), self.compiled.get(si)) else {
+            return fail(
+                plan,
+                FailReason::BadPlan,
+                "the page is not on a known platform",
+            );
+        };
+        if !Self::on_settings_pages(set, &parts) {
+            return fail(plan, FailReason::BadPlan, "this is not a settings page");
+        }
+        let view = View::new(snap);
+        let sus = self.suspects(set, comp, &view, &parts);
+        let found = sus.iter().find(|x| x.key == key);
+        let ctl = found.and_then(|x| view.controls.iter().find(|(c, _, _)| c.index == x.control));
+        let label = found.map_or(String::new(), |x| x.label.clone());
+        match (plan.step, found.map(|x| x.state), ctl) {
+            (0, Some(State::On), Some((ctl, name, _))) => {
+                let never = Compiled {
+                    labels: Vec::new(),
+                    context: Vec::new(),
+                    exclude: Vec::new(),
+                    never: DESTRUCTIVE.iter().map(|w| normalize(w)).collect(),
+                    steps: Vec::new(),
+                    off_option: Vec::new(),
+                    prefill: Vec::new(),
+                };
+                if never.destructive(name) {
+                    return fail(
+                        plan,
+                        FailReason::NoChoice,
+                        "the control's name contains a destructive word; not clicking",
+                    );
+                }
+                click(plan, ctl, format!("turn off \"{label}\""))
+            }
+            (0, Some(State::Off), _) => Decision {
+                plan,
+                action: Action::Done {
+                    outcome: Outcome::AlreadyOff,
+                    label,
+                },
+            },
+            (0, _, _) => wait(
+                plan,
+                WAIT_MS,
+                "waiting for the control",
+                (
+                    FailReason::Absent,
+                    "the control was not found or not readable",
+                ),
+            ),
+            (1, Some(State::Off), _) => {
+                plan.off_reads += 1;
+                if plan.off_reads >= 2 {
+                    Decision {
+                        plan,
+                        action: Action::Done {
+                            outcome: Outcome::TurnedOff,
+                            label,
+                        },
+                    }
+                } else {
+                    wait(
+                        plan,
+                        VERIFY_MS,
+                        "checking that the setting stays off",
+                        (
+                            FailReason::NotAccepted,
+                            "the setting did not stay off long enough to check",
+                        ),
+                    )
+                }
+            }
+            (1, Some(State::On), _) if plan.off_reads > 0 => fail(
+                plan,
+                FailReason::Reverted,
+                "the setting turned off and then back on",
+            ),
+            (1, Some(State::On), _) => wait(
+                plan,
+                WAIT_MS,
+                "waiting for the page to accept the change",
+                (
+                    FailReason::NotAccepted,
+                    "the page did not accept the change",
+                ),
+            ),
+            (1, _, _) => {
+                plan.off_reads = 0;
+                wait(
+                    plan,
+                    WAIT_MS,
+                    "waiting to read the setting again",
+                    (FailReason::Unreadable, "could not read the setting's state"),
+                )
+            }
+            _ => fail(plan, FailReason::BadPlan, "the plan has no such step"),
+        }
+    }
+
     fn choice<'a>(
         &self,
         kind: StepKind,
@@ -814,10 +1404,10 @@ impl Engine {
         view: &'a View<'a>,
         own: Option<usize>,
     ) -> Choice<'a> {
-        let roles: &[&str] = if kind == StepKind::Confirm {
-            &["button"]
-        } else {
-            &["menuitem", "menuitemradio", "option", "radio", "button"]
+        let roles: &[&str] = match kind {
+            StepKind::Confirm => &["button"],
+            StepKind::OpenTab => &["tab"],
+            _ => &["menuitem", "menuitemradio", "option", "radio", "button"],
         };
         let mut best: Option<(u8, u8)> = None;
         let mut picks: Vec<&'a Control> = Vec::new();

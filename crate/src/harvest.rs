@@ -24,7 +24,10 @@ const ROLES: &[&str] = &[
     "tab",
     "select",
     "link",
+    "textbox",
 ];
+/// Most options harvested per select; each option text is cut to 200.
+pub const MAX_OPTIONS: usize = 50;
 const SELECTOR_ROLES: &[&str] = &[
     "switch",
     "checkbox",
@@ -35,6 +38,7 @@ const SELECTOR_ROLES: &[&str] = &[
     "option",
     "tab",
     "button",
+    "textbox",
 ];
 const INPUT_TYPES: &[&str] = &[
     "hidden",
@@ -157,8 +161,15 @@ fn is_control(n: &N<'_>) -> bool {
         return false;
     }
     match t {
-        "input" if matches!(ty.as_deref(), Some("checkbox") | Some("radio")) => return true,
-        "select" | "button" => return true,
+        "input"
+            if matches!(
+                ty.as_deref(),
+                Some("checkbox") | Some("radio") | Some("text") | Some("email") | None
+            ) =>
+        {
+            return true
+        }
+        "select" | "button" | "textarea" => return true,
         "a" if attr(n, "href").is_some() => return true,
         _ => {}
     }
@@ -174,6 +185,7 @@ fn role_of(n: &N<'_>) -> String {
     match (tag(n), input_type(n).as_deref()) {
         ("input", Some("checkbox")) => "checkbox",
         ("input", Some("radio")) => "radio",
+        ("input", Some("text") | Some("email")) | ("textarea", _) => "textbox",
         ("select", _) => "select",
         ("button", _) => "button",
         ("a", _) => "link",
@@ -221,6 +233,57 @@ fn disabled(n: &N<'_>) -> bool {
         ) && attr(n, "disabled").is_some())
 }
 
+/// The `<option>` elements of a select, in order (not inside templates).
+fn options_of<'a>(n: &N<'a>) -> Vec<N<'a>> {
+    n.descendants().filter(|d| tag(d) == "option").collect()
+}
+
+/// `value` and `options` of a control (see the harvest spec): for a textbox its current value
+/// (native: `textarea` text, `input` `value` attribute; `[role=textbox]` elements: their
+/// text), for a `select` the selected option's text (the last option with `selected`, else
+/// the first option; `""` without options) and all option texts.
+fn value_of(n: &N<'_>, role: &str) -> (Option<String>, Vec<String>) {
+    match (tag(n), role) {
+        ("select", _) => {
+            let opts = options_of(n);
+            let texts: Vec<String> = opts
+                .iter()
+                .take(MAX_OPTIONS)
+                .map(|o| cut(&text_of(o, 200), 200))
+                .collect();
+            // a single-choice list shows its first option when none is selected; a `multiple`
+            // list or one with size > 1 shows none
+            let list = attr(n, "multiple").is_some()
+                || attr(n, "size")
+                    .and_then(|v| v.trim().parse::<u32>().ok())
+                    .is_some_and(|v| v > 1);
+            let sel = opts
+                .iter()
+                .rev()
+                .find(|o| attr(o, "selected").is_some())
+                .or(if list { None } else { opts.first() })
+                .map_or(String::new(), |o| cut(&text_of(o, 200), 200));
+            (Some(sel), texts)
+        }
+        ("textarea", _) => (Some(cut(&text_of_raw(n), 2000)), Vec::new()),
+        ("input", "textbox") => (Some(cut(attr(n, "value").unwrap_or(""), 2000)), Vec::new()),
+        (_, "textbox") => (Some(cut(&text_of(n, 2000), 2000)), Vec::new()),
+        _ => (None, Vec::new()),
+    }
+}
+
+/// The raw text content of an element (no whitespace collapsing), like a textarea's value
+/// (the HTML parser already dropped a leading newline).
+fn text_of_raw(n: &N<'_>) -> String {
+    let mut raw = String::new();
+    for d in n.descendants() {
+        if let Some(t) = d.value().as_text() {
+            raw.push_str(t);
+        }
+    }
+    raw
+}
+
 struct Doc<'a> {
     by_id: HashMap<&'a str, N<'a>>,
     label_for: HashMap<&'a str, N<'a>>,
@@ -263,6 +326,13 @@ impl<'a> Doc<'a> {
             }
         }));
         cands.push(Box::new(|| clean(attr(n, "title").unwrap_or(""))));
+        cands.push(Box::new(|| {
+            if role == "textbox" {
+                clean(attr(n, "placeholder").unwrap_or(""))
+            } else {
+                String::new()
+            }
+        }));
         cands.push(Box::new(|| {
             if matches!(input_type(n).as_deref(), Some("button") | Some("submit")) {
                 clean(attr(n, "value").unwrap_or(""))
@@ -359,6 +429,7 @@ pub fn harvest(html: &str, url: &str) -> Snapshot {
             Some("checkbox") | Some("radio") => Some(attr(n, "checked").is_some()),
             _ => None,
         };
+        let (value, options) = value_of(n, &role);
         let mut hint: Vec<&str> = Vec::new();
         for a in ["id", "name", "data-testid", "class"] {
             if let Some(v) = attr(n, a).filter(|v| !v.is_empty()) {
@@ -384,6 +455,8 @@ pub fn harvest(html: &str, url: &str) -> Snapshot {
             name,
             text,
             hint: cut(&hint.join(" "), 200),
+            value,
+            options,
         });
     }
     let headings = elements
@@ -492,6 +565,40 @@ mod tests {
         assert!(s.controls[3].disabled && s.controls[3].in_dialog);
         assert!(!s.controls[4].disabled);
         assert!(s.controls[5].disabled);
+    }
+
+    #[test]
+    fn harvests_text_fields_and_selects() {
+        let page = r#"<html><body>
+          <div><label for="r">Reason</label><textarea id="r">
+my text</textarea></div>
+          <div><input type="email" aria-label="Email" value="a@b.example"></div>
+          <div><input placeholder="Name"></div>
+          <div><input type="search" aria-label="Search"><input type="foo" aria-label="Odd"></div>
+          <div><span role="textbox" aria-label="Rich">typed</span></div>
+          <div><label>Mode <select><option>On</option><option selected>Off</option><option>  Ask
+            me </option></select></label></div>
+          <div><select aria-label="Empty"></select></div>
+        </body></html>"#;
+        let s = harvest(page, "https://example.com/");
+        let got: Vec<(&str, &str, Option<&str>)> = s
+            .controls
+            .iter()
+            .map(|c| (c.role.as_str(), c.name.as_str(), c.value.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("textbox", "Reason", Some("my text")),
+                ("textbox", "Email", Some("a@b.example")),
+                ("textbox", "Name", Some("")),
+                ("textbox", "Rich", Some("typed")),
+                ("select", "Mode OnOff Ask me", Some("Off")),
+                ("select", "Empty", Some("")),
+            ]
+        );
+        assert_eq!(s.controls[4].options, vec!["On", "Off", "Ask me"]);
+        assert!(s.controls[0].options.is_empty());
     }
 
     #[test]

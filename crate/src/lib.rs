@@ -7,6 +7,7 @@
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
+pub mod keywords;
 pub mod rule;
 pub mod snapshot;
 pub mod text;
@@ -15,8 +16,8 @@ pub mod url;
 pub mod wasm;
 
 pub use engine::{
-    Action, Decision, Engine, Evaluation, FailReason, Finding, Outcome, PageInfo, Plan,
-    PlatformInfo, Reason, SettingInfo, State,
+    Action, Decision, Engine, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,
+    PlatformInfo, Reason, SettingInfo, State, Suspect, SUSPECTED,
 };
 pub use rule::model::{RuleError, RuleSet, Setting};
 pub use snapshot::{Control, Snapshot};

@@ -60,6 +60,12 @@ pub struct Control {
     pub text: String,
     /// id, name, data-testid and class (a hint only).
     pub hint: String,
+    /// textbox: the current value (`""` if none); select: the selected option's text; else null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// select: the options' texts, in order; else empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
 }
 
 /// What a control's state signals say about "checked".

@@ -128,6 +128,22 @@ fn glob(pattern: &str, text: &str) -> bool {
     cur[text.len()]
 }
 
+/// Whether `host` is covered by a rule's host entry: an exact hostname, or `*.example.com`
+/// for any subdomain of `example.com` (not `example.com` itself).
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(domain) => host
+            .strip_suffix(domain)
+            .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
+        None => pattern == host,
+    }
+}
+
+/// Whether any of `hosts` covers `host` (see [`host_matches`]).
+pub fn any_host_matches(hosts: &[String], host: &str) -> bool {
+    hosts.iter().any(|h| host_matches(h, host))
+}
+
 /// True when a page pattern (see the rule format) matches `path` and `hash`.
 pub fn page_matches(pattern: &str, path: &str, hash: &str) -> bool {
     match pattern.split_once('#') {
@@ -159,6 +175,17 @@ pub fn check_pattern(pattern: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_wildcards_cover_subdomains_only() {
+        assert!(host_matches("x.com", "x.com"));
+        assert!(!host_matches("x.com", "www.x.com"));
+        assert!(host_matches("*.substack.com", "letters.substack.com"));
+        assert!(host_matches("*.substack.com", "a.b.substack.com"));
+        assert!(!host_matches("*.substack.com", "substack.com"));
+        assert!(!host_matches("*.substack.com", "evilsubstack.com"));
+        assert!(!host_matches("*.substack.com", ".substack.com"));
+    }
 
     #[test]
     fn splits_urls() {

@@ -26,7 +26,8 @@ impl Engine {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// `[{ id, name, confidence, hosts, settings: [{ id, title, settings_url, automation, default }] }]`
+    /// `[{ id, name, confidence, hosts, settings: [{ id, title, settings_url, automation, default,
+    /// form_url, email, email_subject, instructions, prepared_text, regions, confidence }] }]`
     pub fn platforms(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.platforms())
     }
@@ -36,7 +37,7 @@ impl Engine {
         to_js(&self.inner.classify(url))
     }
 
-    /// Evaluates a snapshot: `{ platform, name, signed_out, findings }`.
+    /// Evaluates a snapshot: `{ platform, name, signed_out, findings, suspected }`.
     pub fn evaluate(&self, snapshot: JsValue) -> Result<JsValue, JsError> {
         let snap: Snapshot = serde_wasm_bindgen::from_value(snapshot)
             .map_err(|e| JsError::new(&format!("snapshot: {e}")))?;

@@ -96,3 +96,61 @@ fn snapshot_and_scan_print_json() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn coverage_prints_check_and_write() {
+    let dir = temp_dir("coverage");
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).expect("dir");
+    std::fs::write(rules.join("demo.toml"), include_str!("data/demo.toml")).expect("write");
+    let rules_s = rules.to_str().expect("utf8");
+    let (code, out, err) = untrain(&["coverage", "--dir", rules_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("| Platform | Setting | Automation | Languages | Regions | Confidence |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| Demo | AI training | automatic | en, de | all | high |"),
+        "{out}"
+    );
+    assert!(out.contains("1 platforms, 3 settings: 3 automatic, 0 guided, 0 safe by default."));
+    let readme = dir.join("README.md");
+    std::fs::write(
+        &readme,
+        "# X\n\n## Coverage\n\n<!-- coverage:start -->\nold\n<!-- coverage:end -->\n\nTail.\n",
+    )
+    .expect("write");
+    let readme_s = readme.to_str().expect("utf8");
+    let (code, _, err) = untrain(&["coverage", "--dir", rules_s, "--check", readme_s]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("out of date") && err.contains("coverage --write"),
+        "{err}"
+    );
+    let (code, _, err) = untrain(&["coverage", "--dir", rules_s, "--write", readme_s]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&readme).expect("read");
+    assert!(text.starts_with("# X\n\n## Coverage\n\n<!-- coverage:start -->\n| Platform"));
+    assert!(text.ends_with("<!-- coverage:end -->\n\nTail.\n"), "{text}");
+    assert!(!text.contains("old"));
+    let (code, out, _) = untrain(&["coverage", "--dir", rules_s, "--check", readme_s]);
+    assert_eq!(code, 0, "{out}");
+    // no markers: a clear error
+    std::fs::write(&readme, "# X\n").expect("write");
+    let (code, _, err) = untrain(&["coverage", "--dir", rules_s, "--check", readme_s]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no <!-- coverage:start --> marker"), "{err}");
+    assert_eq!(untrain(&["coverage", "--check", "a", "--write", "b"]).0, 2);
+}
+
+/// CI: the README's coverage table is generated from the rule files and must be current.
+#[test]
+fn readme_coverage_table_is_current() {
+    let readme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let (code, out, err) = untrain(&["coverage", "--check", readme.to_str().expect("utf8")]);
+    assert_eq!(
+        code, 0,
+        "{out}{err}\nrun: cargo run -p untrain -- coverage --write README.md"
+    );
+}

@@ -46,7 +46,10 @@ fn drive(
         let snap = page(call, &plan.clicked);
         let d = e.next_step(&snap, plan);
         match d.action {
-            Action::Click { .. } | Action::Wait { .. } => plan = d.plan,
+            Action::Click { .. }
+            | Action::Wait { .. }
+            | Action::Fill { .. }
+            | Action::Select { .. } => plan = d.plan,
             end => return (end, d.plan.clicked),
         }
     }
@@ -74,10 +77,12 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
     let mut failures = Vec::new();
     for set in &sets {
         for s in &set.settings {
-            let simple = s
-                .steps
-                .iter()
-                .all(|st| matches!(st.action, StepKind::ClickControl | StepKind::Verify));
+            let simple = s.steps.iter().all(|st| {
+                matches!(
+                    st.action,
+                    StepKind::ClickControl | StepKind::Verify | StepKind::OpenTab
+                )
+            });
             for fx in &s.fixtures {
                 let path = root().join("tests/fixtures").join(&fx.file);
                 let html = std::fs::read_to_string(&path)
@@ -92,6 +97,7 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
                         State::On => Expect::On,
                         State::Off => Expect::Off,
                         State::Unknown => Expect::Unknown,
+                        State::Manual => Expect::Manual,
                     },
                 };
                 let tag = format!("{} {} ({})", s.id, fx.file, fx.url);
@@ -113,8 +119,13 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
                     Expect::On => {
                         let control = f.and_then(|f| f.control).expect("on has a control");
                         let first = e.next_step(&snap, Plan::new(&s.id));
+                        let tab_first =
+                            s.steps.first().map(|st| st.action) == Some(StepKind::OpenTab);
                         match &first.action {
                             Action::Click { index, .. } if *index == control => {}
+                            Action::Select { index, .. } if *index == control => {}
+                            // the setting's tab is not open: the plan opens it first
+                            Action::Click { role, .. } if tab_first && role == "tab" => continue,
                             other => {
                                 failures.push(format!(
                                     "{tag}: first step {other:?}, want click {control}"
@@ -195,6 +206,40 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
                             failures.push(format!("{tag}: off page planned {:?}", d.action));
                         }
                     }
+                    Expect::Manual => {
+                        // guided: at most a fill of the form's field, never a click
+                        let (end, _) = drive(&e, &s.id, |call, clicked| {
+                            let mut sn = snap.clone();
+                            if call > 0 {
+                                for c in sn.controls.iter_mut() {
+                                    if clicked.contains(&c.index) {
+                                        c.value = s
+                                            .prefill
+                                            .as_ref()
+                                            .and(s.prepared_text.get(&snap.lang))
+                                            .or(s.prepared_text.get("en"))
+                                            .cloned();
+                                    }
+                                }
+                            }
+                            sn
+                        });
+                        // prefilled when the field is found empty; manual when there is no
+                        // field or the person already wrote something
+                        let field = f
+                            .and_then(|f| f.control)
+                            .and_then(|i| snap.controls.iter().find(|c| c.index == i));
+                        let want = match field {
+                            Some(c) if c.value.as_deref().unwrap_or("").trim().is_empty() => {
+                                Outcome::Prefilled
+                            }
+                            _ => Outcome::Manual,
+                        };
+                        if !matches!(end, Action::Done { outcome, .. } if outcome == want) {
+                            failures
+                                .push(format!("{tag}: guided flow ended {end:?}, want {want:?}"));
+                        }
+                    }
                     Expect::Unknown | Expect::Absent => {
                         let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
                         if !clicked.is_empty() || !matches!(end, Action::Failed { .. }) {
@@ -224,6 +269,8 @@ fn embedded_rules_equal_rule_files() {
     let mut sets = Engine::load_toml(&files).unwrap_or_default();
     for s in &mut sets {
         s.settings.iter_mut().for_each(|st| st.fixtures.clear());
+        s.notes = None;
+        s.sources.clear();
     }
     assert_eq!(
         e.rule_sets(),

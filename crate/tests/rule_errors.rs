@@ -352,6 +352,20 @@ fn each_malformed_file_names_file_id_and_field() {
             "lowercase",
         ),
         (
+            "host wildcard not leading",
+            vec![(
+                FILE,
+                bad(
+                    "hosts = [\"demo.example\"]",
+                    "hosts = [\"demo.example\", \"a*.demo.example\"]",
+                ),
+            )],
+            FILE,
+            "demo",
+            "hosts",
+            "wildcard",
+        ),
+        (
             "no hosts",
             vec![(FILE, bad("hosts = [\"demo.example\"]", "hosts = []"))],
             FILE,
@@ -438,4 +452,162 @@ fn messages_are_one_line() {
     for e in errs {
         assert!(!e.to_string().contains('\n'), "{e}");
     }
+}
+
+/// A guided setting (form + email, instructions, prepared text, prefill).
+const GUIDED: &str = r#"
+platform = "demo"
+name = "Demo"
+hosts = ["demo.example"]
+confidence = "medium"
+sources = ["test"]
+version = 1
+
+[[setting]]
+id = "demo.form"
+title = "Objection form"
+automation = "guided"
+pages = ["/form"]
+settings_url = "https://demo.example/form"
+form_url = "https://demo.example/form"
+email = "privacy@demo.example"
+email_subject = "Objection"
+default = "on"
+instructions = { en = ["Open the form.", "Press Send yourself."] }
+prepared_text = { en = "I object." }
+prefill = { roles = ["textbox"], labels = { en = ["Reason"] }, text = "en" }
+
+[[setting.fixture]]
+file = "demo/form.en.html"
+url = "https://demo.example/form"
+expect = "manual"
+"#;
+
+fn guided_bad(from: &str, to: &str) -> String {
+    assert!(GUIDED.contains(from), "test bug: {from:?}");
+    GUIDED.replacen(from, to, 1)
+}
+
+#[test]
+fn automation_levels_are_validated() {
+    assert_eq!(errors(&[(FILE, GUIDED)]), Vec::<RuleError>::new());
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "guided without instructions",
+            guided_bad("instructions = { en = [\"Open the form.\", \"Press Send yourself.\"] }\n", ""),
+            "instructions",
+            "no text in any language",
+        ),
+        (
+            "guided without form or email",
+            guided_bad("form_url = \"https://demo.example/form\"\nemail = \"privacy@demo.example\"\nemail_subject = \"Objection\"\n", "")
+                .replace("prefill = { roles = [\"textbox\"], labels = { en = [\"Reason\"] }, text = \"en\" }\n", ""),
+            "form_url",
+            "needs form_url or email",
+        ),
+        (
+            "guided form not https",
+            guided_bad("form_url = \"https://demo.example/form\"", "form_url = \"http://demo.example/form\""),
+            "form_url",
+            "https://",
+        ),
+        (
+            "guided bad email",
+            guided_bad("email = \"privacy@demo.example\"", "email = \"privacy\""),
+            "email",
+            "not an email address",
+        ),
+        (
+            "guided with a control",
+            guided_bad("default = \"on\"\n", "default = \"on\"\nroles = [\"switch\"]\n"),
+            "roles",
+            "guided settings have no control",
+        ),
+        (
+            "prefill text language missing",
+            guided_bad("text = \"en\"", "text = \"de\""),
+            "prefill.text",
+            "no prepared_text.de",
+        ),
+        (
+            "guided fixture expecting on",
+            guided_bad("expect = \"manual\"", "expect = \"on\""),
+            "fixture",
+            "no fixture with expect = \"manual\"",
+        ),
+        (
+            "safe-by-default must default off",
+            bad("automation = \"automatic\"", "automation = \"safe-by-default\""),
+            "default",
+            "default = \"off\"",
+        ),
+        (
+            "off_option without select",
+            bad(
+                "roles = [\"switch\"]",
+                "roles = [\"switch\"]\noff_option = { en = [\"Off\"] }",
+            ),
+            "off_option",
+            "select",
+        ),
+        (
+            "select without off_option",
+            bad("roles = [\"switch\"]", "roles = [\"select\"]"),
+            "off_option",
+            "no text in any language",
+        ),
+        (
+            "open-tab after click-control",
+            bad(
+                "{ do = \"click-control\" },",
+                "{ do = \"click-control\" }, { do = \"open-tab\", text = { en = [\"Privacy\"] } },",
+            ),
+            "steps[1]",
+            "open-tab steps must come before click-control",
+        ),
+        (
+            "open-tab without text",
+            bad(
+                "steps = [{ do = \"click-control\" },",
+                "steps = [{ do = \"open-tab\" }, { do = \"click-control\" },",
+            ),
+            "steps[0].text",
+            "no text",
+        ),
+        (
+            "form fields on an automatic setting",
+            bad(
+                "roles = [\"switch\"]",
+                "roles = [\"switch\"]\nemail = \"a@demo.example\"",
+            ),
+            "email",
+            "only guided settings",
+        ),
+        (
+            "bad settings_pages",
+            bad("version = 1", "version = 1\nsettings_pages = [\"settings\"]"),
+            "settings_pages",
+            "must start with /",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, text, field, part) in &cases {
+        let errs = errors(&[(FILE, text.as_str())]);
+        if !errs
+            .iter()
+            .any(|e| e.file == FILE && e.field == *field && e.message.contains(part))
+        {
+            problems.push(format!(
+                "{what}: want field {field} ..{part}.., got {:?}",
+                errs.iter().map(ToString::to_string).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // a tab step before click-control is fine
+    let ok = bad(
+        "steps = [{ do = \"click-control\" },",
+        "steps = [{ do = \"open-tab\", text = { en = [\"Privacy\"] } }, { do = \"click-control\" },",
+    );
+    assert_eq!(errors(&[(FILE, ok.as_str())]), Vec::<RuleError>::new());
 }

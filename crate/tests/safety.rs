@@ -134,6 +134,7 @@ fn plan() -> impl Strategy<Value = Plan> {
             actions,
             off_reads,
             clicked: if clicked { vec![0] } else { vec![] },
+            suspect: None,
         })
 }
 
@@ -248,6 +249,9 @@ fn simulate(e: &Engine, mut snap: Snapshot, mut plan: Plan, page: Page) -> Resul
                     }
                     _ => {}
                 }
+            }
+            Action::Select { .. } | Action::Fill { .. } => {
+                return Err(format!("unexpected {:?} for the demo rules", d.action));
             }
             Action::Wait { .. } => {
                 if let Some((n, t)) = revert {

@@ -55,14 +55,28 @@ forEachBrowser('popup', (ctx) => {
       assert.equal(notice, true, 'the permission notice is hidden: host permissions are granted');
       assert.equal(await badgeText(driver), '', 'no badge before any visit');
       await popupShot(driver, ctx.name, 'popup-fresh');
-      // every row links to the setting's page
+      // every row links to the setting's page (automatic or safe-by-default), or for a
+      // guided-only platform to its form or its page; every row says its automation level
       for (const rule of loadRules()) {
-        const hrefs = await driver.executeScript(
-          `return [...document.querySelectorAll('li[data-platform="' + arguments[0] + '"] a[href]')].map((a) => a.href)`,
+        const row = await driver.executeScript(
+          `const li = document.querySelector('li[data-platform="' + arguments[0] + '"]');
+           return { automation: li.getAttribute('data-automation'), state: li.getAttribute('data-state'),
+                    hrefs: [...li.querySelectorAll('a[href]')].map((a) => a.href) };`,
           rule.platform,
         );
-        const url = rule.settings.find((s) => s.automation === 'automatic').settings_url;
-        assert.ok(hrefs.includes(url), `${rule.platform} links to ${url}: ${hrefs}`);
+        const main = rule.settings.find((s) => s.automation === 'automatic') ??
+          rule.settings.find((s) => s.automation === 'safe-by-default');
+        if (main) {
+          assert.ok(row.hrefs.includes(main.settings_url), `${rule.platform} links to ${main.settings_url}: ${row.hrefs}`);
+          assert.equal(row.automation, main.automation, `${rule.platform} data-automation`);
+          assert.equal(row.state, 'unknown', `${rule.platform} unknown before any visit`);
+        } else {
+          const g = rule.settings[0];
+          assert.ok(row.hrefs.includes(g.form_url ?? g.settings_url) || row.hrefs.some((h) => h.startsWith('mailto:')),
+            `${rule.platform} links to its form or an email: ${row.hrefs}`);
+          assert.equal(row.automation, 'guided');
+          assert.equal(row.state, 'manual', `${rule.platform} (guided) is manual`);
+        }
       }
     } finally {
       await driver.close();

@@ -25,6 +25,10 @@ pub struct RuleSet {
     pub notes: Option<String>,
     /// Rule version, >= 1.
     pub version: i64,
+    /// Path patterns of the platform's settings pages, where unknown AI-training controls are
+    /// reported as suspected; empty: the union of its settings' `pages`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings_pages: Vec<String>,
     /// The platform's settings (`[[setting]]`).
     #[serde(rename = "setting", default)]
     pub settings: Vec<Setting>,
@@ -67,10 +71,11 @@ pub enum DefaultState {
 }
 
 /// What the wanted (off) state looks like on the control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OffMeans {
     /// The control is unchecked when the setting is off.
+    #[default]
     Unchecked,
     /// The control is checked when the setting is off (e.g. an "opt out" box).
     Checked,
@@ -86,20 +91,26 @@ pub struct Setting {
     pub title: String,
     /// How it is handled.
     pub automation: Automation,
-    /// Path patterns of the pages that show the setting.
+    /// Path patterns of the pages that show the setting (for guided: the form's page).
     pub pages: Vec<String>,
-    /// `https://` URL of the settings page.
+    /// `https://` URL of the settings page (for guided: where the person starts).
     pub settings_url: String,
     /// Default for new accounts.
     pub default: DefaultState,
     /// Optional free strings (regions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
-    /// What the off state looks like.
+    /// Confidence of this setting when it differs from the platform's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// What the off state looks like (automatic, safe-by-default; default `unchecked`).
+    #[serde(default)]
     pub off_means: OffMeans,
-    /// Roles the control may have.
+    /// Roles the control may have (automatic, safe-by-default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
-    /// Control labels by language.
+    /// Control labels by language (automatic, safe-by-default).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: Texts,
     /// Optional page-level confirmation texts.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -110,11 +121,48 @@ pub struct Setting {
     /// Extra destructive words never to click.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub never: Vec<String>,
-    /// The steps to turn the setting off.
+    /// For a `select` control: the option texts that mean off, by language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub off_option: Texts,
+    /// The steps to turn the setting off (automatic, safe-by-default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
+    /// Guided: the form to fill (`https://`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_url: Option<String>,
+    /// Guided: the address to write to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Guided: the subject line of the email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+    /// Ordered steps for the person, by language (required for guided).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instructions: Texts,
+    /// Guided: a plain text the person copies, by language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prepared_text: BTreeMap<String, String>,
+    /// Guided: which field of the form page the engine fills with the prepared text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<Prefill>,
     /// Fixture pages (`[[setting.fixture]]`); not embedded in the engine.
     #[serde(rename = "fixture", default, skip_serializing_if = "Vec::is_empty")]
     pub fixtures: Vec<Fixture>,
+}
+
+/// The form field a guided setting prefills with its prepared text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prefill {
+    /// Roles the field may have (default `["textbox"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// The field's labels by language.
+    pub labels: Texts,
+    /// Language of `prepared_text` to use; absent: the page's `lang` if there is such a text,
+    /// else `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// One step of an opt-out flow.
@@ -139,6 +187,9 @@ pub enum StepKind {
     Choose,
     /// Click a confirmation button whose name is one of the texts.
     Confirm,
+    /// Before `click-control`: when the control is absent, click the tab whose name is one of
+    /// the texts; skipped when the control is present.
+    OpenTab,
     /// Re-read the control until it reads off twice.
     Verify,
 }
@@ -167,6 +218,8 @@ pub enum Expect {
     Unknown,
     /// No control is found.
     Absent,
+    /// Guided: the person acts (the finding's state is `manual`).
+    Manual,
 }
 
 /// A rule problem: `<file>: <rule-or-setting-id>: <field>: <message>`.
@@ -219,4 +272,5 @@ pub const KNOWN_ROLES: &[&str] = &[
     "tab",
     "select",
     "link",
+    "textbox",
 ];

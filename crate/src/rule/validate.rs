@@ -1,6 +1,8 @@
 //! Validation of rule sets. Shared with `build.rs` (refers to the model as `super::model`).
 
-use super::model::{Expect, RuleError, RuleSet, Setting, StepKind, Texts, KNOWN_ROLES};
+use super::model::{
+    Automation, DefaultState, Expect, RuleError, RuleSet, Setting, StepKind, Texts, KNOWN_ROLES,
+};
 use std::collections::BTreeMap;
 
 /// The file stem of a path (`crate/rules/x.toml` -> `x`).
@@ -17,6 +19,8 @@ fn is_slug(s: &str) -> bool {
 
 /// Checks a hostname: lowercase, no scheme, port or path.
 fn check_host(h: &str) -> Result<(), &'static str> {
+    // `*.example.com`: any subdomain (one leading wildcard label, nothing else)
+    let h = h.strip_prefix("*.").unwrap_or(h);
     if h.is_empty() {
         return Err("empty host");
     }
@@ -28,6 +32,9 @@ fn check_host(h: &str) -> Result<(), &'static str> {
     }
     if h.contains(['/', '?', '#']) {
         return Err("host must not have a path");
+    }
+    if h.contains('*') {
+        return Err("a wildcard is only allowed as a leading \"*.\"");
     }
     if h.chars().any(|c| c.is_ascii_uppercase()) {
         return Err("host must be lowercase");
@@ -132,6 +139,11 @@ pub fn validate_set(file: &str, set: &RuleSet, fixtures: bool) -> Vec<RuleError>
     if set.settings.is_empty() {
         e("setting", "no [[setting]]".into());
     }
+    for p in &set.settings_pages {
+        if let Err(m) = crate::url::check_pattern(p) {
+            e("settings_pages", format!("{p:?}: {m}"));
+        }
+    }
     for s in &set.settings {
         validate_setting(&mut errs, file, set, s, fixtures);
     }
@@ -174,7 +186,7 @@ fn validate_setting(
     }
     let host_ok = |u: &str| -> Result<(), String> {
         match crate::url::split(u) {
-            Some(parts) if set.hosts.contains(&parts.host) => Ok(()),
+            Some(parts) if crate::url::any_host_matches(&set.hosts, &parts.host) => Ok(()),
             Some(parts) => Err(format!("host {:?} is not in hosts", parts.host)),
             None => Err(format!("{u:?} is not an absolute url")),
         }
@@ -193,19 +205,12 @@ fn validate_setting(
             push(errs, "settings_url", "matches none of pages".into());
         }
     }
-    if s.roles.is_empty() {
-        push(errs, "roles", "no role".into());
+    let guided = s.automation == Automation::Guided;
+    if guided {
+        validate_guided(errs, file, set, s, id);
+    } else {
+        validate_control(errs, file, s, id);
     }
-    for r in &s.roles {
-        if !KNOWN_ROLES.contains(&r.as_str()) {
-            push(
-                errs,
-                "roles",
-                format!("unknown role {r:?} (known: {})", KNOWN_ROLES.join(", ")),
-            );
-        }
-    }
-    check_texts(errs, file, id, "labels", &s.labels, true);
     check_texts(errs, file, id, "context", &s.context, false);
     check_texts(errs, file, id, "exclude", &s.exclude, false);
     for w in &s.never {
@@ -213,50 +218,28 @@ fn validate_setting(
             push(errs, "never", format!("{w:?} has no letters or digits"));
         }
     }
-    if s.steps.is_empty() {
-        push(errs, "steps", "no step".into());
+    if s.automation == Automation::SafeByDefault && s.default != DefaultState::Off {
+        push(
+            errs,
+            "default",
+            "a safe-by-default setting must have default = \"off\"".into(),
+        );
     }
-    let last = s.steps.len().saturating_sub(1);
-    for (i, step) in s.steps.iter().enumerate() {
-        let field = format!("steps[{i}]");
-        match step.action {
-            StepKind::Choose | StepKind::Confirm => {
-                check_texts(errs, file, id, &format!("{field}.text"), &step.text, true)
-            }
-            StepKind::ClickControl | StepKind::Verify => {
-                if !step.text.is_empty() {
-                    push(
-                        errs,
-                        &format!("{field}.text"),
-                        "only choose and confirm take text".into(),
-                    );
-                }
-            }
-        }
-        if step.action == StepKind::Verify && i != last {
-            push(errs, &field, "verify must be the last step".into());
-        }
-        if step.action == StepKind::ClickControl && i != 0 {
-            push(errs, &field, "click-control must be the first step".into());
-        }
+    if !s.instructions.is_empty() || guided {
+        check_texts(errs, file, id, "instructions", &s.instructions, guided);
     }
-    if let Some(first) = s.steps.first() {
-        if s.automation == super::model::Automation::Automatic
-            && first.action != StepKind::ClickControl
-        {
+    for (lang, t) in &s.prepared_text {
+        if lang.len() != 2 || !lang.chars().all(|c| c.is_ascii_lowercase()) {
             push(
                 errs,
-                "steps[0]",
-                "the first step of an automatic setting must be click-control".into(),
+                &format!("prepared_text.{lang}"),
+                "language must be a 2-letter lowercase iso 639-1 code".into(),
             );
-        }
-    }
-    if let Some(l) = s.steps.last() {
-        if l.action != StepKind::Verify {
+        } else if t.trim().is_empty() {
             push(
                 errs,
-                &format!("steps[{last}]"),
-                "the last step must be verify".into(),
+                &format!("prepared_text.{lang}"),
+                "empty string".into(),
             );
         }
     }
@@ -283,12 +266,29 @@ fn validate_setting(
             push(errs, &format!("{field}.url"), m);
         }
     }
-    if s.automation == super::model::Automation::Automatic {
-        for (want, word) in [
+    let wanted: &[(Expect, &str)] = if guided {
+        &[(Expect::Manual, "manual")]
+    } else {
+        &[
             (Expect::On, "on"),
             (Expect::Off, "off"),
             (Expect::Unknown, "unknown"),
-        ] {
+        ]
+    };
+    for f in &s.fixtures {
+        if guided != (f.expect == Expect::Manual) {
+            push(
+                errs,
+                "fixture",
+                format!(
+                    "{}: expect = \"manual\" is for guided settings and they expect only that",
+                    f.file
+                ),
+            );
+        }
+    }
+    {
+        for &(want, word) in wanted {
             if !s.fixtures.iter().any(|f| f.expect == want) {
                 push(
                     errs,
@@ -296,6 +296,199 @@ fn validate_setting(
                     format!("no fixture with expect = \"{word}\""),
                 );
             }
+        }
+    }
+}
+
+fn only_guided(errs: &mut Vec<RuleError>, file: &str, id: &str, s: &Setting) {
+    for (present, field) in [
+        (s.form_url.is_some(), "form_url"),
+        (s.email.is_some(), "email"),
+        (s.email_subject.is_some(), "email_subject"),
+        (!s.prepared_text.is_empty(), "prepared_text"),
+        (s.prefill.is_some(), "prefill"),
+    ] {
+        if present {
+            errs.push(RuleError::new(
+                file,
+                id,
+                field,
+                "only guided settings take this field",
+            ));
+        }
+    }
+}
+
+/// Automatic and safe-by-default settings: a control to find, read and click.
+fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str) {
+    let push = |errs: &mut Vec<RuleError>, field: &str, msg: String| {
+        errs.push(RuleError::new(file, id, field, msg))
+    };
+    only_guided(errs, file, id, s);
+    check_roles(errs, file, id, "roles", &s.roles);
+    check_texts(errs, file, id, "labels", &s.labels, true);
+    let select = s.roles.iter().any(|r| r == "select");
+    check_texts(errs, file, id, "off_option", &s.off_option, select);
+    if !select && !s.off_option.is_empty() {
+        push(
+            errs,
+            "off_option",
+            "only settings whose roles include \"select\" take off_option".into(),
+        );
+    }
+    if s.steps.is_empty() {
+        push(errs, "steps", "no step".into());
+    }
+    let last = s.steps.len().saturating_sub(1);
+    // the order: open-tab*, click-control, (choose | confirm)*, verify
+    let first_click = s
+        .steps
+        .iter()
+        .position(|st| st.action == StepKind::ClickControl);
+    for (i, step) in s.steps.iter().enumerate() {
+        let field = format!("steps[{i}]");
+        match step.action {
+            StepKind::Choose | StepKind::Confirm | StepKind::OpenTab => {
+                check_texts(errs, file, id, &format!("{field}.text"), &step.text, true)
+            }
+            StepKind::ClickControl | StepKind::Verify => {
+                if !step.text.is_empty() {
+                    push(
+                        errs,
+                        &format!("{field}.text"),
+                        "only choose, confirm and open-tab take text".into(),
+                    );
+                }
+            }
+        }
+        if step.action == StepKind::Verify && i != last {
+            push(errs, &field, "verify must be the last step".into());
+        }
+        if step.action == StepKind::ClickControl && Some(i) != first_click {
+            push(errs, &field, "only one click-control step".into());
+        }
+        if step.action == StepKind::OpenTab && first_click.is_some_and(|c| i > c) {
+            push(
+                errs,
+                &field,
+                "open-tab steps must come before click-control".into(),
+            );
+        }
+        if matches!(step.action, StepKind::Choose | StepKind::Confirm)
+            && first_click.is_none_or(|c| i < c)
+        {
+            push(
+                errs,
+                &field,
+                "choose and confirm must come after click-control".into(),
+            );
+        }
+    }
+    if !s.steps.is_empty() && first_click.is_none() {
+        push(
+            errs,
+            "steps[0]",
+            "the steps must have a click-control step (after any open-tab steps)".into(),
+        );
+    } else if let Some(first) = s.steps.first() {
+        if !matches!(first.action, StepKind::ClickControl | StepKind::OpenTab) {
+            push(
+                errs,
+                "steps[0]",
+                "the first step must be click-control (or open-tab)".into(),
+            );
+        }
+    }
+    if let Some(l) = s.steps.last() {
+        if l.action != StepKind::Verify {
+            push(
+                errs,
+                &format!("steps[{last}]"),
+                "the last step must be verify".into(),
+            );
+        }
+    }
+}
+
+/// Guided settings: no control to click; a form or an email and steps for the person.
+fn validate_guided(errs: &mut Vec<RuleError>, file: &str, set: &RuleSet, s: &Setting, id: &str) {
+    let push = |errs: &mut Vec<RuleError>, field: &str, msg: String| {
+        errs.push(RuleError::new(file, id, field, msg))
+    };
+    for (present, field) in [
+        (!s.roles.is_empty(), "roles"),
+        (!s.labels.is_empty(), "labels"),
+        (!s.steps.is_empty(), "steps"),
+        (!s.off_option.is_empty(), "off_option"),
+    ] {
+        if present {
+            push(
+                errs,
+                field,
+                "guided settings have no control: leave this field out".into(),
+            );
+        }
+    }
+    if s.form_url.is_none() && s.email.is_none() {
+        push(
+            errs,
+            "form_url",
+            "a guided setting needs form_url or email".into(),
+        );
+    }
+    if let Some(u) = &s.form_url {
+        if !u.starts_with("https://") || crate::url::split(u).is_none() {
+            push(errs, "form_url", "must be an absolute https:// url".into());
+        }
+    }
+    if let Some(m) = &s.email {
+        let ok = m.split_once('@').is_some_and(|(a, d)| {
+            !a.is_empty() && d.contains('.') && !m.contains(char::is_whitespace)
+        });
+        if !ok {
+            push(errs, "email", format!("{m:?} is not an email address"));
+        }
+    }
+    if s.email_subject.is_some() && s.email.is_none() {
+        push(errs, "email_subject", "needs email".into());
+    }
+    if let Some(p) = &s.prefill {
+        check_roles(errs, file, id, "prefill.roles", &p.roles);
+        check_texts(errs, file, id, "prefill.labels", &p.labels, true);
+        if s.prepared_text.is_empty() {
+            push(errs, "prefill", "needs prepared_text".into());
+        }
+        if let Some(l) = &p.text {
+            if !s.prepared_text.contains_key(l) {
+                push(errs, "prefill.text", format!("no prepared_text.{l}"));
+            }
+        }
+        match &s.form_url {
+            Some(u) => match crate::url::split(u) {
+                Some(parts) if crate::url::any_host_matches(&set.hosts, &parts.host) => {}
+                _ => push(
+                    errs,
+                    "prefill",
+                    "the form_url's host must be in hosts to prefill it".into(),
+                ),
+            },
+            None => push(errs, "prefill", "needs form_url".into()),
+        }
+    }
+}
+
+fn check_roles(errs: &mut Vec<RuleError>, file: &str, id: &str, field: &str, roles: &[String]) {
+    if roles.is_empty() && field == "roles" {
+        errs.push(RuleError::new(file, id, field, "no role"));
+    }
+    for r in roles {
+        if !KNOWN_ROLES.contains(&r.as_str()) {
+            errs.push(RuleError::new(
+                file,
+                id,
+                field,
+                format!("unknown role {r:?} (known: {})", KNOWN_ROLES.join(", ")),
+            ));
         }
     }
 }

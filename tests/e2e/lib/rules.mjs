@@ -2,7 +2,7 @@
 // `key = "string"` / numbers / booleans / one-line arrays of strings; multi-line strings and
 // inline tables are skipped), so the e2e tests never repeat the rules' URL tables by hand.
 //
-//   loadRules() -> [{ platform, name, hosts, settings: [{ id, title, settings_url, automation,
+//   loadRules() -> [{ platform, name, hosts, settings: [{ id, title, settings_url, automation, form_url, email,
 //                     fixtures: [{ file, url, expect }] }] }]
 
 import fs from 'node:fs';
@@ -112,6 +112,8 @@ export function loadRules() {
         title: s.title,
         settings_url: s.settings_url,
         automation: s.automation,
+        form_url: s.form_url ?? null,
+        email: s.email ?? null,
         fixtures: s.fixture.map((fx) => ({ file: fx.file, url: fx.url, expect: fx.expect })),
       })),
     };
