@@ -2,7 +2,9 @@
 # Untrain: set-up, build, package and test.
 #
 #   ./build.sh [build]           install what is missing, build dist/chrome, dist/firefox and the zips
-#   ./build.sh test              build, then fmt, clippy, cargo test, web-ext lint, e2e in both browsers
+#   ./build.sh test              build, then fmt, clippy, cargo deny, npm audit, cargo test, fuzz
+#                                smoke, node unit tests, web-ext lint, a second build compared
+#                                byte for byte, e2e in both browsers
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
 #   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
@@ -22,6 +24,12 @@ export SE_OFFLINE=true      # selenium-manager: never download drivers or browse
 export CARGO_TERM_PROGRESS_WHEN=never
 
 GECKODRIVER_VERSION=0.37.1
+# Pinned tools of the reproducible build (docs/building.md). The Rust toolchain is not pinned with
+# rust-toolchain.toml (rustup would try to download it); build.sh checks the version instead.
+# wasm-bindgen: `=` in crate/Cargo.toml and Cargo.lock; wasm-opt: npm `binaryen` in package-lock.json.
+RUST_VERSION=1.95.0
+CARGO_DENY_VERSION=0.20.2
+CARGO_FUZZ_VERSION=0.13.2
 START_TIME=$SECONDS
 STEP_TIME=$SECONDS
 
@@ -75,6 +83,15 @@ install_build_tools() {
   command -v npm >/dev/null || die "npm not found"
   command -v python3 >/dev/null || die "python3 not found"
 
+  local rustc_have
+  rustc_have="$(rustc --version | awk '{print $2}')"
+  if [ "$rustc_have" != "$RUST_VERSION" ]; then
+    local why="rustc $rustc_have is not the pinned $RUST_VERSION: the wasm (and the zips) will not be byte-identical to a release built with $RUST_VERSION (docs/building.md)"
+    if [ "${UNTRAIN_STRICT_TOOLCHAIN:-0}" = 1 ]; then die "$why; install it with: rustup toolchain install $RUST_VERSION && rustup default $RUST_VERSION"; fi
+    note "warning: $why"
+  fi
+  note "rustc $rustc_have"
+
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     note "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
@@ -124,15 +141,36 @@ size_line() { # file -> "name: raw bytes, gzip -9 bytes"
   printf '    %-28s %9s bytes raw %9s bytes gzip -9\n' "$1" "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc -c)"
 }
 
-assemble() { # browser dir
-  local browser=$1 dir=$2
+assemble() { # browser dir [pkg dir]
+  local browser=$1 dir=$2 pkg=${3:-build/pkg}
   rm -rf "$dir"
   mkdir -p "$dir"
   cp -R extension/. "$dir/"
   rm -rf "$dir/pkg"
   mkdir -p "$dir/pkg"
-  cp build/pkg/untrain.js build/pkg/untrain_bg.wasm "$dir/pkg/"
+  cp "$pkg/untrain.js" "$pkg/untrain_bg.wasm" "$dir/pkg/"
   node tools/manifest.mjs "$browser" manifest.json "$dir/manifest.json"
+}
+
+# Panic locations in dependencies embed the path of Cargo's source cache ($CARGO_HOME); remapped
+# so the wasm does not depend on the user or machine that builds it.
+wasm_rustflags() {
+  printf -- '--remap-path-prefix=%s=/cargo' "${CARGO_HOME:-$HOME/.cargo}"
+}
+
+build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt
+  local out=$1
+  step "compile the engine to wasm32 (release)"
+  RUSTFLAGS="$(wasm_rustflags)" cargo build -q -p untrain --lib --release --target wasm32-unknown-unknown
+
+  step "wasm-bindgen --target web"
+  rm -rf "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" \
+    target/wasm32-unknown-unknown/release/untrain.wasm
+
+  step "wasm-opt -Oz (npm binaryen)"
+  node_modules/.bin/wasm-opt -Oz "$out/untrain_bg.wasm" -o "$out/untrain_bg.opt.wasm"
+  mv "$out/untrain_bg.opt.wasm" "$out/untrain_bg.wasm"
 }
 
 build() {
@@ -143,17 +181,7 @@ build() {
 
   check_hosts
 
-  step "compile the engine to wasm32 (release)"
-  cargo build -q -p untrain --lib --release --target wasm32-unknown-unknown
-
-  step "wasm-bindgen --target web"
-  rm -rf build/pkg
-  wasm-bindgen --target web --no-typescript --out-dir build/pkg \
-    target/wasm32-unknown-unknown/release/untrain.wasm
-
-  step "wasm-opt -Oz (npm binaryen)"
-  node_modules/.bin/wasm-opt -Oz build/pkg/untrain_bg.wasm -o build/pkg/untrain_bg.opt.wasm
-  mv build/pkg/untrain_bg.opt.wasm build/pkg/untrain_bg.wasm
+  build_pkg build/pkg
   # extension/pkg mirrors build/pkg for working on the shell in place (gitignored)
   rm -rf extension/pkg
   mkdir -p extension/pkg
@@ -229,6 +257,105 @@ webext_lint() {
   ' "$out" build/web-ext-lint.stderr || die "web-ext lint reported errors"
 }
 
+node_unit() {
+  step "node unit tests (tests/unit: background message checks, manifest least privilege)"
+  node --test --test-concurrency=1 tests/unit/*.test.mjs </dev/null
+}
+
+supply_chain() {
+  step "supply chain: cargo deny check licenses bans sources"
+  local have
+  have="$(cargo deny --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" != "$CARGO_DENY_VERSION" ]; then
+    note "cargo install cargo-deny --version $CARGO_DENY_VERSION --locked (have: ${have:-none})"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+  cargo deny --log-level error check licenses bans sources
+  # Advisories need the RustSec database from GitHub (not reachable from this CI):
+  # UNTRAIN_ADVISORIES=1 runs them where it is (docs/security.md).
+  if [ "${UNTRAIN_ADVISORIES:-0}" = 1 ]; then
+    cargo deny --log-level error check advisories
+  else
+    note "cargo deny check advisories: skipped (needs github.com; set UNTRAIN_ADVISORIES=1 where reachable)"
+  fi
+
+  step "supply chain: npm audit --omit=optional (build and test tools only; nothing from npm ships)"
+  local out=build/npm-audit.json
+  mkdir -p build
+  npm audit --omit=optional --json </dev/null >"$out" 2>/dev/null || true
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8") || "{}");
+    if (r.metadata && r.metadata.vulnerabilities) {
+      const v = r.metadata.vulnerabilities;
+      console.log(`    npm audit: ${JSON.stringify(v)}`);
+      process.exit((v.high || 0) + (v.critical || 0) > 0 ? 1 : 0);
+    }
+    const why = r.message || (r.error && (r.error.summary || r.error.code)) || "no report";
+    console.log(`    npm audit: not available here (${why}); run it where the registry audit endpoint answers`);
+  ' "$out" || die "npm audit: high or critical advisories in the build tools"
+}
+
+fuzz_smoke() {
+  # cargo-fuzz (libFuzzer) on the stable toolchain through RUSTC_BOOTSTRAP=1; the same target
+  # bodies also run on stable without it (crate/tests/fuzz_smoke.rs, part of cargo test).
+  step "fuzz smoke: cargo fuzz run rules / snapshot (${UNTRAIN_FUZZ_SECS:-20} s each)"
+  local have
+  have="$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" != "$CARGO_FUZZ_VERSION" ]; then
+    note "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION --locked (have: ${have:-none})"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+  local t
+  for t in rules snapshot; do
+    mkdir -p "crate/fuzz/corpus/$t"
+  done
+  cp crate/rules/*.toml crate/tests/data/*.toml crate/fuzz/corpus/rules/
+  # snapshot seeds: every rule fixture, harvested natively at its URL
+  cargo build -q -p untrain --bin untrain
+  local url file
+  node --input-type=module -e '
+    import { allFixtures } from "./tests/e2e/lib/rules.mjs";
+    for (const f of allFixtures()) console.log(`${f.url}\t${f.file}`);
+  ' </dev/null | while IFS=$'\t' read -r url file; do
+    target/debug/untrain snapshot --url "$url" "tests/fixtures/$file" \
+      >"crate/fuzz/corpus/snapshot/$(printf '%s' "$file" | tr '/' '_').json"
+  done
+  (
+    cd crate
+    export RUSTC_BOOTSTRAP=1
+    for t in rules snapshot; do
+      local log="../build/fuzz-$t.log" rc=0
+      mkdir -p ../build
+      cargo fuzz run --sanitizer none "$t" -- -max_total_time="${UNTRAIN_FUZZ_SECS:-20}" \
+        -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 </dev/null >"$log" 2>&1 || rc=$?
+      grep -E '^(Done |stat::number_of_executed_units|SUMMARY)|panicked at' "$log" | sed 's/^/    /' || true
+      [ "$rc" -eq 0 ] || {
+        tail -n 40 "$log"
+        die "cargo fuzz run $t failed (log: build/fuzz-$t.log, input: crate/fuzz/artifacts/$t/)"
+      }
+    done
+  )
+}
+
+repro_check() {
+  # Build the wasm again from a clean engine build into build/repro and compare the zips.
+  step "reproducibility: rebuild the engine and the zips, compare bytes"
+  cargo clean -q -p untrain --release --target wasm32-unknown-unknown
+  build_pkg build/repro/pkg
+  local b ok=1
+  for b in chrome firefox; do
+    assemble "$b" "build/repro/$b" build/repro/pkg
+    python3 tools/zip.py "build/repro/$b" "build/repro/untrain-$b.zip"
+    if cmp -s "dist/untrain-$b.zip" "build/repro/untrain-$b.zip"; then
+      note "untrain-$b.zip: identical ($(sha256sum "dist/untrain-$b.zip" | cut -c1-16)...)"
+    else
+      note "untrain-$b.zip: DIFFERENT"
+      ok=0
+    fi
+  done
+  [ "$ok" = 1 ] || die "two builds gave different zips (see build/repro/)"
+}
+
 e2e() {
   local browsers="${*:-chromium firefox}"
   local b
@@ -257,9 +384,15 @@ case "$cmd" in
     install_test_tools
     build
     rust_lint
+    supply_chain
     step "cargo test --workspace"
     cargo test -q --workspace
+    step "a malformed rule fails cargo build (crate/tests/build_fails.rs)"
+    cargo test -q -p untrain --test build_fails -- --ignored
+    fuzz_smoke
+    node_unit
     webext_lint
+    repro_check
     e2e chromium firefox
     ;;
   e2e)
