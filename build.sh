@@ -6,6 +6,9 @@
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
 #   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
+#   ./build.sh bench [--short]   build, then the performance benchmark (bench/README.md): writes
+#                                bench/results.md (--short: 3 runs, bench/results-short.md) and
+#                                fails if the shipped wasm is over 150 KB raw or 60 KB gzip -9
 #
 # Runs from any directory, needs no TTY, and is safe to run again (steps skip what is in place).
 set -euo pipefail
@@ -229,6 +232,12 @@ e2e() {
     node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null
 }
 
+bench() {
+  step "benchmark (node bench/run.mjs $*)"
+  # Bounded: a wedged browser cannot hold CI (short mode takes about 2 minutes, full 13-17 on 2 busy cores).
+  timeout --kill-after=30 1800 node bench/run.mjs "$@" </dev/null
+}
+
 # ---------------------------------------------------------------------------------------------
 
 cmd="${1:-build}"
@@ -245,6 +254,13 @@ case "$cmd" in
     cargo test -q --workspace
     webext_lint
     e2e chromium firefox
+    # Timings are reported, not asserted; the shipped wasm's size budget fails the run.
+    if [ "${UNTRAIN_SKIP_BENCH:-0}" != 1 ]; then bench --short; fi
+    ;;
+  bench)
+    install_test_tools
+    build
+    bench "$@"
     ;;
   e2e)
     install_build_tools
@@ -258,11 +274,11 @@ case "$cmd" in
     webext_lint
     ;;
   -h | --help | help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    die "unknown command '$cmd' (build, test, e2e, lint)"
+    die "unknown command '$cmd' (build, test, e2e, lint, bench)"
     ;;
 esac
 step "done in $((SECONDS - START_TIME)) s"
