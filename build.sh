@@ -4,12 +4,16 @@
 #   ./build.sh [build]           install what is missing, build dist/chrome, dist/firefox and the zips
 #   ./build.sh test              build, then fmt, clippy, cargo deny, npm audit, cargo test, fuzz
 #                                smoke, node unit tests, web-ext lint, a second build compared
-#                                byte for byte, e2e in both browsers
+#                                byte for byte, e2e in both browsers, the benchmark's short mode
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
 #   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
 #   ./build.sh hosts             rewrite manifest.json's content_scripts matches and
 #                                host_permissions from the rules' hosts (`untrain hosts`)
+#   ./build.sh bench [--short]   build, then the performance benchmark (bench/README.md): writes
+#                                bench/results.md (--short: 3 runs, bench/results-short.md) and
+#                                fails if the shipped wasm grows past its budget (or, while the
+#                                budget is missed, past bench/size-ceiling.json)
 #
 # Runs from any directory, needs no TTY, and is safe to run again (steps skip what is in place).
 set -euo pipefail
@@ -372,6 +376,12 @@ e2e() {
     node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null
 }
 
+bench() {
+  step "benchmark (node bench/run.mjs $*)"
+  # Bounded: a wedged browser cannot hold CI (short mode takes about 2 minutes, full 13-17 on 2 busy cores).
+  timeout --kill-after=30 1800 node bench/run.mjs "$@" </dev/null
+}
+
 # ---------------------------------------------------------------------------------------------
 
 cmd="${1:-build}"
@@ -394,6 +404,13 @@ case "$cmd" in
     webext_lint
     repro_check
     e2e chromium firefox
+    # Timings are reported, not asserted; the shipped wasm's size budget fails the run.
+    if [ "${UNTRAIN_SKIP_BENCH:-0}" != 1 ]; then bench --short; fi
+    ;;
+  bench)
+    install_test_tools
+    build
+    bench "$@"
     ;;
   e2e)
     install_build_tools
@@ -413,11 +430,11 @@ case "$cmd" in
     check_hosts
     ;;
   -h | --help | help)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    die "unknown command '$cmd' (build, test, e2e, lint, hosts)"
+    die "unknown command '$cmd' (build, test, e2e, lint, hosts, bench)"
     ;;
 esac
 step "done in $((SECONDS - START_TIME)) s"
