@@ -166,6 +166,8 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     const label = o.label || o.title;
     switch (o.state) {
       case "offer":
+        // popup hook: "was off on 3 May, now on"
+        if (o.wasOffAt) return t("bannerReenabled", [o.platformName, label, shortDate(o.wasOffAt)]);
         return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
       case "working":
         return t("bannerWorking");
@@ -177,6 +179,15 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
         return t("bannerAlreadyOff", [label]);
       default:
         return t("bannerUnknown", [label]);
+    }
+  }
+
+  // popup hook: a short date in the extension's language ("3 May")
+  function shortDate(ms) {
+    try {
+      return new Date(ms).toLocaleDateString(t("locale"), { day: "numeric", month: "short" });
+    } catch {
+      return new Date(ms).toDateString();
     }
   }
 
@@ -193,6 +204,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     setData(host, "state", options.state);
     setData(host, "platform", options.platform || "");
     setData(host, "setting", options.setting || "");
+    // popup hook: data-reenabled="true" while the offer is about a setting that was off before
+    if (options.state === "offer" && options.wasOffAt) setData(host, "reenabled", "true");
+    else if (host.dataset.reenabled) delete host.dataset.reenabled;
     setData(parts.box, "state", options.state);
 
     const text = message(options);

@@ -137,7 +137,9 @@
       }
       const wasOff = afterDone || (reply.previous && reply.previous.outcome === "turned-off" &&
         reply.previous.setting === finding.setting);
-      show(evaluation, finding, "offer", { control, turnedBackOn: Boolean(wasOff) });
+      show(evaluation, finding, "offer", {
+        control, turnedBackOn: Boolean(wasOff), wasOffAt: wasOffAt(reply.previous, finding), // popup hook
+      });
     } else if (finding.state === "off") {
       // After our own opt-out the "done" banner stays until something changes.
       if (!(lastShown && lastShown.state === "done" && lastShown.setting === finding.setting)) {
@@ -268,6 +270,15 @@
     if (result.state === "done" || result.state === "already-off") watch(mine, "after-done");
   }
 
+  // popup hook: when the stored status says this setting was off before and is on now, the time
+  // of that last "off" check (the background keeps it as was_off_at); else null.
+  function wasOffAt(previous, finding) {
+    if (!previous || previous.setting !== finding.setting) return null;
+    if (previous.state === "off" && typeof previous.checked_at === "number") return previous.checked_at;
+    if (previous.state === "on" && typeof previous.was_off_at === "number") return previous.was_off_at;
+    return null;
+  }
+
   // ---------------------------------------------------------------- banner
 
   function show(evaluation, finding, state, options = {}) {
@@ -282,6 +293,7 @@
       title: finding.title || "",
       message: options.message || "",
       turnedBackOn: Boolean(options.turnedBackOn),
+      wasOffAt: options.wasOffAt ?? null, // popup hook
       control: options.control || null,
       onOptOut: () => optOut(session, finding, evaluation, options.control || null),
       onDismiss: () => {
