@@ -5,13 +5,22 @@
 // every platform in storage.local (key "status") plus the toolbar badge.
 // Nothing lives only in memory: a service worker sleeps after ~30 s idle.
 import init, { Engine } from "./pkg/untrain.js";
+// >>> popup hooks: opt out everywhere, audit log, re-checks (see those modules)
+import * as audit from "./audit.js";
+import * as everywhere from "./everywhere.js";
+import * as reminders from "./reminders.js";
+import { annotateReenabled, badgeText } from "./recheck.js";
+// <<< popup hooks
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
 const AUTO_TTL_MS = 10 * 60 * 1000;
 const CONTENT_TYPES = new Set(["classify", "evaluate", "step"]);
-const POPUP_TYPES = new Set(["platforms", "status", "open-and-opt-out"]);
+// >>> popup hooks: message types of everywhere.js, audit.js, reminders.js (extension pages only)
+const EXTRA_POPUP = { ...everywhere.messages, ...audit.messages, ...reminders.messages };
+// <<< popup hooks
+const POPUP_TYPES = new Set(["platforms", "status", "open-and-opt-out", ...Object.keys(EXTRA_POPUP)]);
 
 // ------------------------------------------------------------------ engine
 
@@ -43,10 +52,16 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 api.runtime.onInstalled.addListener(() => {
   refreshBadge().catch(() => {});
+  reminders.ensureAlarm().catch(() => {}); // popup hook
 });
 api.runtime.onStartup.addListener(() => {
   refreshBadge().catch(() => {});
+  reminders.ensureAlarm().catch(() => {}); // popup hook
 });
+// >>> popup hooks: listeners of the run and the reminder, registered at the top level
+everywhere.setup({ engine });
+reminders.setup({ engine, refreshBadge });
+// <<< popup hooks
 
 function errorText(error) {
   if (error && typeof error === "object" && "message" in error) return String(error.message);
@@ -90,6 +105,7 @@ async function handle(message, sender) {
     const e = await engine();
     if (type === "platforms") return { ok: true, platforms: e.platforms() };
     if (type === "status") return { ok: true, status: await readStatus() };
+    if (Object.hasOwn(EXTRA_POPUP, type)) return EXTRA_POPUP[type](message); // popup hook
     return openAndOptOut(e, message);
   }
 
@@ -117,7 +133,7 @@ async function handle(message, sender) {
   if (!snapPage || snapPage.platform !== senderPage.platform) return fail("snapshot is not the sender's");
 
   if (type === "evaluate") return evaluate(e, snapshot, sender.tab.id);
-  return step(e, snapshot, message.plan);
+  return step(e, snapshot, message.plan, sender.tab.id);
 }
 
 // ------------------------------------------------------------------ evaluate / step
@@ -164,9 +180,10 @@ async function evaluate(e, snapshot, tabId) {
       return false; // nothing readable yet (late rendering): keep what we knew
     }
     return true;
-  });
+  }, "evaluate");
   const conclusive = evaluation.signed_out || present.length > 0;
   const auto = await takeAuto(tabId, platform, conclusive);
+  await everywhere.onEvaluation(tabId, evaluation); // popup hook
   return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform) };
 }
 
@@ -211,7 +228,7 @@ function summarise(previous, settings, present, url, now) {
   };
 }
 
-async function step(e, snapshot, plan) {
+async function step(e, snapshot, plan, tabId) {
   if (!plan || typeof plan !== "object" || typeof plan.setting !== "string") return fail("bad plan");
   const { plan: next, action } = e.next_step(snapshot, plan);
   if (action && (action.kind === "done" || action.kind === "failed")) {
@@ -250,7 +267,8 @@ async function step(e, snapshot, plan) {
       const present = [{ setting: plan.setting, rule_version: previous?.rule_version ?? null }];
       status[platform] = summarise(previous, settings, present, snapshot.url, now);
       return true;
-    });
+    }, "step");
+    await everywhere.onStep(tabId, action); // popup hook
   }
   return { ok: true, plan: next, action };
 }
@@ -331,12 +349,15 @@ async function readStatus() {
 // Read-modify-write of the status object, serialised so two tabs cannot lose an update.
 let statusQueue = Promise.resolve();
 
-function updateStatus(change) {
+function updateStatus(change, kind) {
   const run = statusQueue.then(async () => {
     const status = await readStatus();
+    const before = structuredClone(status); // popup hook
     if (change(status) === false) return;
+    annotateReenabled(before, status); // popup hook: was_off_at
     await api.storage.local.set({ status });
     await setBadge(status);
+    await audit.statusWritten(before, status, kind); // popup hook
   });
   statusQueue = run.catch(() => {});
   return run;
@@ -347,7 +368,8 @@ async function refreshBadge() {
 }
 
 async function setBadge(status) {
-  const on = Object.values(status).filter((s) => s && s.state === "on").length;
-  await api.action.setBadgeText({ text: on > 0 ? String(on) : "" });
-  if (on > 0) await api.action.setBadgeBackgroundColor({ color: "#5b2bb5" });
+  // popup hook: the count of platforms that are on, else "!" while a re-check is due
+  const text = badgeText(status, await reminders.readReminder());
+  await api.action.setBadgeText({ text });
+  if (text) await api.action.setBadgeBackgroundColor({ color: text === "!" ? "#a4461b" : "#5b2bb5" });
 }

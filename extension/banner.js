@@ -203,6 +203,8 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     }
     switch (o.state) {
       case "offer":
+        // popup hook: "was off on 3 May, now on"
+        if (o.wasOffAt) return t("bannerReenabled", [o.platformName, label, shortDate(o.wasOffAt)]);
         return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
       case "working":
         return t("bannerWorking");
@@ -319,6 +321,15 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     }
   }
 
+  // popup hook: a short date in the extension's language ("3 May")
+  function shortDate(ms) {
+    try {
+      return new Date(ms).toLocaleDateString(t("locale"), { day: "numeric", month: "short" });
+    } catch {
+      return new Date(ms).toDateString();
+    }
+  }
+
   function render(options) {
     if (!host || !host.isConnected) {
       if (host) remove();
@@ -335,6 +346,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     setData(host, "setting", options.setting || "");
     if (options.kind === "suspected") setData(host, "suspect", options.suspect || "");
     else if ("suspect" in host.dataset) delete host.dataset.suspect;
+    // popup hook: data-reenabled="true" while the offer is about a setting that was off before
+    if (options.state === "offer" && options.wasOffAt) setData(host, "reenabled", "true");
+    else if (host.dataset.reenabled) delete host.dataset.reenabled;
     setData(parts.box, "state", options.state);
 
     const text = message(options);

@@ -219,6 +219,7 @@
           reply.previous.settings[next.key].outcome === "turned-off");
       show(evaluation, next, "offer", {
         turnedBackOn: Boolean(wasOff),
+        wasOffAt: wasOffAt(reply.previous, next), // popup hook
         note: done ? { key: "bannerPreviousDone", label: done.label } : null,
       });
       return { key: next.key, state: "offer" };
@@ -478,6 +479,15 @@
     }
   }
 
+  // popup hook: when the stored status says this setting was off before and is on now, the time
+  // of that last "off" check (the background keeps it as was_off_at); else null.
+  function wasOffAt(previous, finding) {
+    if (!previous || previous.setting !== finding.setting) return null;
+    if (previous.state === "off" && typeof previous.checked_at === "number") return previous.checked_at;
+    if (previous.state === "on" && typeof previous.was_off_at === "number") return previous.was_off_at;
+    return null;
+  }
+
   // ---------------------------------------------------------------- banner
 
   function uiLang() {
@@ -526,6 +536,7 @@
         prepared_text: pickLang(info.prepared_text) || "",
       } : null,
       onOptOut: () => run(session, evaluation, item),
+      wasOffAt: options.wasOffAt ?? null, // popup hook
       onDismiss: () => {
         dismissedKeys.add(item.key);
         if (lastShown && lastShown.key === item.key) lastShown = null;

@@ -1,5 +1,11 @@
 // Untrain popup: the status of every platform, from the background's `platforms` and
 // `status` messages; refreshes when storage changes. No inline scripts (extension CSP).
+// >>> popup hooks: opt out everywhere, re-check notice, audit log, row order, re-enabled line
+import { initAudit } from "./popup-audit.js";
+import { initEverywhere, renderRecheck } from "./popup-everywhere.js";
+import { reenabledLine } from "./popup-status.js";
+// <<< popup hooks
+
 const api = globalThis.browser ?? globalThis.chrome;
 
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -168,6 +174,8 @@ function renderPlatform(platform) {
     el("p", { class: "setting", text: (s && s.title) || (primary && primary.title) || "" }),
     stateLine,
   ];
+  const reenabled = reenabledLine(s, state, { t, el, locale: LOCALE }); // popup hook
+  if (reenabled) children.push(reenabled);
   if (s && s.outcome === "failed" && s.message) {
     children.push(el("p", { class: "message", text: t("lastFailed", [s.message]) }));
   } else if (s && s.outcome === "turned-off" && state === "off") {
@@ -218,7 +226,8 @@ function renderPlatform(platform) {
     children.push(block);
   }
   return el("li", {
-    dataset: { platform: platform.id, state, automation }, "aria-labelledby": headingId,
+    dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) }, // popup hook: reenabled
+    "aria-labelledby": headingId,
   }, children);
 }
 
@@ -257,6 +266,7 @@ function render() {
   for (const d of list.querySelectorAll("details")) {
     if (openDetails.has(d.closest("[data-setting]")?.dataset.setting)) d.open = true;
   }
+  renderRecheck(); // popup hook
   if (focusKey) {
     const li = list.querySelector(`li[data-platform="${CSS.escape(focusKey[0])}"]`);
     const again = li && [...li.querySelectorAll("a, button")].find(
@@ -311,6 +321,10 @@ async function start() {
     if (area === "local" && changes.status) refreshStatus().catch(showError);
   });
   setInterval(render, 30000);
+  // popup hook: the sections of popup-everywhere.js and popup-audit.js
+  const extra = { t, el, send, showError, locale: LOCALE, getStatus: () => status };
+  initEverywhere(extra);
+  initAudit(extra);
   checkPermissions().catch(() => {});
   try {
     platforms = (await send({ type: "platforms" })).platforms || [];

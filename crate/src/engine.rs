@@ -336,6 +336,8 @@ pub struct PlatformInfo {
     pub confidence: Confidence,
     /// Hostnames.
     pub hosts: Vec<String>,
+    /// Rule version (the popup notices when the rules changed since a platform was checked).
+    pub version: i64,
     /// Settings.
     pub settings: Vec<SettingInfo>,
 }
@@ -621,6 +623,7 @@ impl Engine {
                 name: s.name.clone(),
                 confidence: s.confidence,
                 hosts: s.hosts.clone(),
+                version: s.version,
                 settings: s
                     .settings
                     .iter()

@@ -26,7 +26,7 @@ impl Engine {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// `[{ id, name, confidence, hosts, settings: [{ id, title, settings_url, automation, default,
+    /// `[{ id, name, confidence, hosts, version, settings: [{ id, title, settings_url, automation, default,
     /// form_url, email, email_subject, instructions, prepared_text, regions, confidence }] }]`
     pub fn platforms(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.platforms())

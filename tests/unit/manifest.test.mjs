@@ -20,6 +20,7 @@ const read = (p) => fs.readFileSync(path.join(REPO, p), 'utf8');
 // Every permission the extension may ask for, and why (the long form is docs/permissions.md).
 const ALLOWED_PERMISSIONS = new Map([
   ['storage', 'status of each platform (storage.local) and tabs opened for opt-out (storage.session)'],
+  ['alarms', 'the weekly re-check reminder and the per-platform time limit of "opt out everywhere"'],
 ]);
 
 function csp(policy) {

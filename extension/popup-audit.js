@@ -1,0 +1,110 @@
+// Untrain popup: the audit log's section: how many entries, export as JSON or CSV (a Blob, an
+// object URL and <a download>: no "downloads" permission, nothing leaves the browser) and
+// "Clear" with an in-popup confirmation.
+import { AUDIT_KEY, toCsv, toJson } from "./audit.js";
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+let ctx = null;
+let entries = [];
+
+export function initAudit(context) {
+  ctx = context;
+  const { t, el } = ctx;
+  const section = document.getElementById("audit");
+  const json = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-json" }, text: t("auditExportJson") });
+  const csv = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-csv" }, text: t("auditExportCsv") });
+  const clear = el("button", { type: "button", class: "secondary", dataset: { action: "audit-clear" }, text: t("auditClear") });
+  json.addEventListener("click", () => download("json"));
+  csv.addEventListener("click", () => download("csv"));
+  clear.addEventListener("click", () => confirmClear(true));
+
+  const yes = el("button", { type: "button", class: "danger", dataset: { action: "audit-clear-confirm" }, text: t("auditConfirmYes") });
+  const no = el("button", { type: "button", class: "secondary", dataset: { action: "audit-clear-cancel" }, text: t("auditConfirmNo") });
+  yes.addEventListener("click", doClear);
+  no.addEventListener("click", () => confirmClear(false));
+  const confirm = el("div", {
+    id: "audit-confirm", class: "confirm", role: "group", "aria-labelledby": "audit-confirm-text", hidden: "",
+  }, [el("p", { id: "audit-confirm-text" }), el("div", { class: "row" }, [yes, no])]);
+  confirm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") confirmClear(false);
+  });
+
+  section.append(
+    el("h2", { id: "audit-title", text: t("auditHeading") }),
+    el("p", { id: "audit-count", class: "intro", role: "status", "aria-live": "polite" }),
+    el("div", { class: "row" }, [json, csv, clear]),
+    confirm,
+  );
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && changes[AUDIT_KEY]) {
+      entries = Array.isArray(changes[AUDIT_KEY].newValue) ? changes[AUDIT_KEY].newValue : [];
+      renderCount();
+    }
+  });
+  api.storage.local.get(AUDIT_KEY).then((r) => {
+    entries = Array.isArray(r[AUDIT_KEY]) ? r[AUDIT_KEY] : [];
+    renderCount();
+  }, ctx.showError);
+}
+
+function renderCount() {
+  const { t } = ctx;
+  const node = document.getElementById("audit-count");
+  node.dataset.count = String(entries.length);
+  node.textContent = entries.length === 0 ? t("auditEmpty")
+    : entries.length === 1 ? t("auditCountOne") : t("auditCount", [String(entries.length)]);
+  for (const b of document.querySelectorAll('#audit [data-action^="audit-export"], #audit [data-action="audit-clear"]')) {
+    b.disabled = entries.length === 0;
+  }
+}
+
+async function download(format) {
+  const { [AUDIT_KEY]: log = [] } = await api.storage.local.get(AUDIT_KEY);
+  const list = Array.isArray(log) ? log : [];
+  const text = format === "csv" ? toCsv(list) : toJson(list);
+  const type = format === "csv" ? "text/csv;charset=utf-8" : "application/json";
+  const blob = new Blob([text], { type });
+  const url = URL.createObjectURL(blob);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `untrain-audit-${stamp}.${format}`;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function confirmClear(open) {
+  const { t } = ctx;
+  const confirm = document.getElementById("audit-confirm");
+  const clear = document.querySelector('#audit [data-action="audit-clear"]');
+  if (open) {
+    document.getElementById("audit-confirm-text").textContent = t("auditConfirm", [String(entries.length)]);
+    confirm.hidden = false;
+    clear.setAttribute("aria-expanded", "true");
+    confirm.querySelector('[data-action="audit-clear-cancel"]').focus();
+  } else {
+    confirm.hidden = true;
+    clear.setAttribute("aria-expanded", "false");
+    clear.focus();
+  }
+}
+
+async function doClear() {
+  try {
+    await ctx.send({ type: "audit-clear" });
+    entries = [];
+    renderCount();
+    document.getElementById("audit-confirm").hidden = true;
+    const clear = document.querySelector('#audit [data-action="audit-clear"]');
+    clear.setAttribute("aria-expanded", "false");
+    document.getElementById("audit-count").textContent = ctx.t("auditCleared");
+    document.getElementById("audit-title").setAttribute("tabindex", "-1");
+    document.getElementById("audit-title").focus();
+  } catch (error) {
+    ctx.showError(error);
+  }
+}

@@ -1,0 +1,219 @@
+// Untrain popup: "Opt out everywhere" (button, progress, cancel, summary) and the re-check notice.
+// The background runs it (everywhere.js) and keeps its state in storage.session, so this view
+// only shows that state: it may be closed and opened again at any time.
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+let ctx = null; // { t, el, send, showError, locale, getPlatforms, getStatus }
+let run = null;
+let reminder = null;
+let poller = 0;
+
+const OUTCOME_WORDS = {
+  "turned-off": "outcomeTurnedOff",
+  "already-off": "outcomeAlreadyOff",
+  "signed-out": "outcomeSignedOut",
+  failed: "outcomeFailed",
+  "timed-out": "outcomeTimedOut",
+  cancelled: "outcomeCancelled",
+};
+
+export function initEverywhere(context) {
+  ctx = context;
+  const { t, el } = ctx;
+  const section = document.getElementById("everywhere");
+  const start = el("button", {
+    type: "button", id: "everywhere-start", class: "primary",
+    dataset: { action: "opt-out-everywhere" }, "aria-describedby": "everywhere-intro",
+    text: t("everywhereButton"),
+  });
+  start.addEventListener("click", () => startRun(null));
+  const cancel = el("button", {
+    type: "button", id: "everywhere-cancel", class: "secondary", hidden: "",
+    dataset: { action: "cancel-everywhere" }, text: t("everywhereCancel"),
+  });
+  cancel.addEventListener("click", cancelRun);
+  section.append(
+    el("h2", { id: "everywhere-title", class: "visually-hidden", text: t("everywhereButton") }),
+    el("p", { id: "everywhere-intro", class: "intro", text: t("everywhereIntro") }),
+    el("div", { class: "row" }, [start, cancel]),
+    el("div", { id: "everywhere-progress", hidden: "" }, [
+      el("progress", { id: "everywhere-bar", max: "1", value: "0", "aria-labelledby": "everywhere-now" }),
+      el("p", { id: "everywhere-now", role: "status", "aria-live": "polite" }),
+    ]),
+    el("div", {
+      id: "everywhere-summary", role: "region", hidden: "", tabindex: "-1", "aria-labelledby": "everywhere-summary-title",
+    }),
+  );
+  initRecheck();
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === "session" && changes.everywhere) {
+      run = changes.everywhere.newValue ?? null;
+      renderRun();
+    }
+    if (area === "local" && changes.recheck) {
+      reminder = changes.recheck.newValue ?? null;
+      renderRecheck();
+    }
+    if (area === "local" && changes.status) renderRecheck();
+  });
+  refresh().catch(ctx.showError);
+  api.storage.local.get("recheck").then((r) => {
+    reminder = r.recheck ?? null;
+    renderRecheck();
+  }, () => {});
+}
+
+async function refresh() {
+  run = (await ctx.send({ type: "everywhere-status" })).run ?? null;
+  renderRun();
+}
+
+async function startRun(platforms) {
+  const button = document.getElementById("everywhere-start");
+  button.disabled = true;
+  try {
+    const message = { type: "everywhere-start" };
+    if (platforms) message.platforms = platforms;
+    run = (await ctx.send(message)).run;
+    renderRun();
+    document.getElementById("everywhere-cancel").focus();
+  } catch (error) {
+    ctx.showError(error);
+    button.disabled = false;
+  }
+}
+
+async function cancelRun() {
+  try {
+    run = (await ctx.send({ type: "everywhere-cancel" })).run;
+    renderRun();
+  } catch (error) {
+    ctx.showError(error);
+  }
+}
+
+function outcomeText(r) {
+  const { t } = ctx;
+  const key = OUTCOME_WORDS[r.outcome] || "outcomeFailed";
+  return t(key, [r.message || r.reason || t("unknownReason")]);
+}
+
+function renderRun() {
+  const { t, el } = ctx;
+  const section = document.getElementById("everywhere");
+  const start = document.getElementById("everywhere-start");
+  const cancel = document.getElementById("everywhere-cancel");
+  const progress = document.getElementById("everywhere-progress");
+  const summary = document.getElementById("everywhere-summary");
+  const running = Boolean(run && run.status === "running");
+  section.dataset.run = run ? run.status : "none";
+  section.dataset.runId = run ? run.id : "";
+  const wasFocused = document.activeElement === cancel;
+  start.disabled = running;
+  cancel.hidden = !running;
+  progress.hidden = !running;
+  clearInterval(poller);
+  if (running) {
+    // Also wakes the background so a time limit is enforced even if its timer was lost.
+    poller = setInterval(() => refresh().catch(() => {}), 1000);
+    const total = run.queue.length || 1;
+    const item = run.queue[Math.min(run.index, run.queue.length - 1)];
+    const bar = document.getElementById("everywhere-bar");
+    bar.max = total;
+    bar.value = run.index;
+    const text = item ? t("everywhereProgress", [item.name, String(run.index + 1), String(total)]) : "";
+    const now = document.getElementById("everywhere-now");
+    if (now.textContent !== text) now.textContent = text;
+  }
+  if (!run || running) {
+    if (running) renderSummary(summary, true);
+    else summary.hidden = true;
+    return;
+  }
+  renderSummary(summary, false);
+  if (wasFocused) summary.focus();
+}
+
+function renderSummary(summary, partial) {
+  const { t, el } = ctx;
+  const results = run.results || [];
+  if (partial && results.length === 0) {
+    summary.hidden = true;
+    return;
+  }
+  const count = (o) => results.filter((r) => r.outcome === o).length;
+  const title = partial ? t("everywhereSoFar")
+    : run.status === "cancelled" ? t("everywhereCancelled") : t("everywhereFinished");
+  const children = [
+    el("h2", { id: "everywhere-summary-title", text: title }),
+    el("p", {
+      class: "counts",
+      text: t("everywhereCounts", [
+        String(count("turned-off")), String(count("already-off")), String(count("signed-out")),
+        String(count("failed") + count("timed-out")),
+      ]),
+    }),
+    el("ul", { class: "results" }, results.map((r) => el("li", {
+      dataset: { resultPlatform: r.platform, outcome: r.outcome, reason: r.reason || "" },
+    }, [el("strong", { text: r.name || r.platform }), " ", el("span", { text: outcomeText(r) })]))),
+  ];
+  const guided = run.guided || [];
+  if (!partial && guided.length > 0) {
+    children.push(el("h3", { text: t("everywhereGuided") }));
+    children.push(el("ul", { class: "guided" }, guided.map((g) => el("li", { dataset: { guidedPlatform: g.platform } }, [
+      el("strong", { text: g.name }),
+      ...g.settings.map((s) => el("div", {}, [
+        el("p", { text: s.title }),
+        s.instructions && s.instructions.length
+          ? el("ol", {}, s.instructions.map((line) => el("li", { text: line }))) : "",
+        el("a", {
+          href: s.form_url || s.settings_url, target: "_blank", rel: "noopener noreferrer",
+          text: t("openSettings"),
+        }),
+      ])),
+    ]))));
+  }
+  summary.replaceChildren(...children);
+  summary.hidden = false;
+}
+
+// ------------------------------------------------------------------ re-check notice
+
+function initRecheck() {
+  const { t, el } = ctx;
+  const section = document.getElementById("recheck");
+  const run = el("button", { type: "button", dataset: { action: "recheck-run" }, text: t("recheckRun") });
+  run.addEventListener("click", () => {
+    const due = pending().map((d) => d.platform);
+    startRun(due.length ? due : null);
+  });
+  const later = el("button", {
+    type: "button", class: "secondary", dataset: { action: "recheck-dismiss" }, text: t("recheckDismiss"),
+  });
+  later.addEventListener("click", () => ctx.send({ type: "recheck-dismiss" }).catch(ctx.showError));
+  section.append(
+    el("h2", { id: "recheck-title", text: t("recheckHeading") }),
+    el("ul", { id: "recheck-list" }),
+    el("div", { class: "row" }, [run, later]),
+  );
+}
+
+function pending() {
+  const status = ctx.getStatus();
+  if (!reminder || !Array.isArray(reminder.due)) return [];
+  return reminder.due.filter((d) => status[d.platform] && status[d.platform].checked_at === d.checked_at);
+}
+
+export function renderRecheck() {
+  if (!ctx) return;
+  const { t, el } = ctx;
+  const section = document.getElementById("recheck");
+  const due = pending();
+  section.hidden = due.length === 0;
+  document.getElementById("recheck-list").replaceChildren(...due.map((d) => el("li", {
+    dataset: { duePlatform: d.platform, reason: d.reason },
+    text: d.reason === "rules-changed" ? t("recheckRules", [d.name])
+      : t("recheckOld", [d.name, String(d.days)]),
+  })));
+}

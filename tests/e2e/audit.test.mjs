@@ -1,0 +1,209 @@
+// The audit log: visits and an opt-out leave entries (time, platform, setting, label, before,
+// after, page URL, rule version) in storage.local; the popup exports them as JSON and CSV (the
+// generated files are caught in the page: URL.createObjectURL and the <a download> click are
+// wrapped, nothing is downloaded) and clears them after an in-popup confirmation. Plus the
+// pure parts (bounds, CSV quoting) in Node.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { By, Key } from 'selenium-webdriver';
+
+import { closeOthers, openPopupTab, popupShot, sendMessage, storageGet } from './lib/extension.mjs';
+import { forEachBrowser, test } from './lib/harness.mjs';
+import { banner, open, poll, waitForBannerState } from './lib/page.mjs';
+import { fixture, fixtureUrl, loadRules } from './lib/rules.mjs';
+import { REPO } from './lib/server.mjs';
+
+/** Imports an extension module that has no imports of its own (Node 20 treats .js as CommonJS). */
+async function importExtension(file) {
+  const src = fs.readFileSync(path.join(REPO, 'extension', file), 'utf8');
+  return import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`);
+}
+
+/** Clicks an export button and returns { name, type, text } of the file the popup made. */
+async function exportFile(driver, action) {
+  await driver.executeScript(`
+    window.__exports = [];
+    if (!window.__exportHooked) {
+      window.__exportHooked = true;
+      const create = URL.createObjectURL;
+      URL.createObjectURL = (blob) => { window.__lastBlob = blob; return create.call(URL, blob); };
+      HTMLAnchorElement.prototype.click = function () {
+        if (this.hasAttribute('download')) {
+          const blob = window.__lastBlob;
+          blob.text().then((text) => window.__exports.push({ name: this.download, href: this.href, type: blob.type, text }));
+        }
+      };
+    }
+  `);
+  await driver.findElement(By.css(`[data-action="${action}"]`)).click();
+  return poll(() => driver.executeScript('return window.__exports[0] || null'), { what: `export ${action}` });
+}
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r') { /* CRLF */ } else if (c === '\n') {
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  return rows;
+}
+
+describe('audit log: pure parts (Node)', () => {
+  it('keeps at most the bound, dropping the oldest, and skips repeated observations', async () => {
+    const audit = await importExtension('audit.js');
+    const e = (i, extra = {}) => ({ time: i * 1000, event: 'changed', platform: 'p', setting: 's', after: i % 2 ? 'on' : 'off', url: 'u', ...extra });
+    let log = [];
+    for (let i = 0; i < 30; i++) log = audit.appendBounded(log, [e(i)], { maxEntries: 10 });
+    assert.equal(log.length, 10);
+    assert.equal(log[0].time, 20000, 'the oldest went first');
+    log = audit.appendBounded([], Array.from({ length: 50 }, (_, i) => e(i, { label: 'x'.repeat(100) })), { maxChars: 2000 });
+    assert.ok(JSON.stringify(log).length <= 2000 && log.length > 0, 'bounded by size');
+    const obs = { time: 0, event: 'observed', platform: 'p', setting: 's', after: 'on', url: 'u' };
+    log = audit.appendBounded([], [obs, { ...obs, time: 1000 }, { ...obs, time: audit.REPEAT_MS + 1 }]);
+    assert.equal(log.length, 2, 'a repeated observation within REPEAT_MS is written once');
+  });
+
+  it('derives events from status writes and quotes CSV safely', async () => {
+    const audit = await importExtension('audit.js');
+    const st = (state, extra = {}) => ({ state, setting: 's', title: 'T', label: 'L', checked_at: 1, url: 'u', rule_version: 1, outcome: null, message: null, ...extra });
+    assert.equal(audit.eventsFor({}, { p: st('on') }, 'evaluate')[0].event, 'observed');
+    assert.equal(audit.eventsFor({ p: st('off') }, { p: st('on', { checked_at: 2 }) }, 'evaluate')[0].event, 're-enabled');
+    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('off', { checked_at: 2 }) }, 'evaluate')[0].event, 'changed');
+    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('off', { outcome: 'turned-off', checked_at: 2 }) }, 'step')[0].event, 'turned-off');
+    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('on') }, 'evaluate').length, 0, 'untouched platforms: nothing');
+    const csv = audit.toCsv([{ time: 0, event: 'observed', platform: 'p', label: '=HYPERLINK("x"), "q"\nz' }]);
+    const rows = parseCsv(csv);
+    assert.deepEqual(rows[0], audit.COLUMNS);
+    assert.equal(rows[1][0], '1970-01-01T00:00:00.000Z');
+    assert.equal(rows[1][4], `'=HYPERLINK("x"), "q"\nz`, 'formula-like cells are defused, quotes and newlines kept');
+  });
+});
+
+forEachBrowser('audit log', (ctx) => {
+
+  test(ctx, 'visits and an opt-out are logged; JSON and CSV exports hold them; clear asks first', async () => {
+    const { driver } = ctx;
+    const start = Date.now();
+    // linkedin: seen on, then turned off with the banner; x: signed out; chatgpt: seen on.
+    await open(driver, fixtureUrl(fixture('linkedin', 'on.en')));
+    const offer = await banner(driver);
+    await offer.click('opt-out');
+    await waitForBannerState(driver, 'done', 20000);
+    await open(driver, fixtureUrl(fixture('x', 'signedout.en')));
+    await open(driver, fixtureUrl(fixture('chatgpt', 'on.en')));
+    await waitForBannerState(driver, 'offer');
+
+    const { back } = await openPopupTab(driver, ctx.b);
+    const logged = await poll(async () => {
+      const log = (await storageGet(driver, 'local', 'audit')).audit || [];
+      const has = (p, ev) => log.some((e) => e.platform === p && e.event === ev);
+      return has('linkedin', 'turned-off') && has('x', 'signed-out') && has('chatgpt', 'observed') ? log : null;
+    }, { what: 'the visits in the audit log' });
+    const count = await driver.findElement(By.id('audit-count'));
+    await poll(async () => Number(await count.getAttribute('data-count')) >= logged.length, {
+      what: `audit count shown (${logged.length} entries: ${JSON.stringify(logged.map((e) => [e.platform, e.event]))})`,
+    });
+
+    const json = await exportFile(driver, 'audit-export-json');
+    assert.match(json.name, /^untrain-audit-.*\.json$/);
+    assert.match(json.href, /^blob:/, 'a blob URL, made in the browser');
+    const doc = JSON.parse(json.text);
+    assert.equal(doc.format, 'untrain-audit-1');
+    const entries = doc.entries;
+    const rules = Object.fromEntries(loadRules().map((r) => [r.platform, r]));
+    const find = (fn, what) => {
+      const e = entries.find(fn);
+      assert.ok(e, `${what} in ${JSON.stringify(entries, null, 1)}`);
+      return e;
+    };
+    const seenOn = find((e) => e.platform === 'linkedin' && e.event === 'observed' && e.after === 'on', 'linkedin observed on');
+    assert.equal(seenOn.setting, 'linkedin.genai-data');
+    assert.equal(seenOn.label, 'Use my data for training content creation AI models');
+    assert.equal(seenOn.url, fixtureUrl(fixture('linkedin', 'on.en')), 'the page URL');
+    void rules;
+    assert.equal(seenOn.rule_version, 1);
+    assert.ok(seenOn.time >= start && seenOn.time <= Date.now(), 'time of the visit');
+    assert.equal(seenOn.time_iso, new Date(seenOn.time).toISOString());
+    const off = find((e) => e.platform === 'linkedin' && e.event === 'turned-off', 'linkedin turned off');
+    assert.equal(off.before, 'on');
+    assert.equal(off.after, 'off');
+    assert.equal(off.outcome, 'turned-off');
+    assert.ok(off.time >= seenOn.time);
+    find((e) => e.platform === 'x' && e.event === 'signed-out' && e.after === 'signed-out', 'x signed out');
+    find((e) => e.platform === 'chatgpt' && e.event === 'observed' && e.after === 'on' && e.setting === 'chatgpt.improve-model', 'chatgpt on');
+
+    const csv = await exportFile(driver, 'audit-export-csv');
+    assert.match(csv.name, /\.csv$/);
+    assert.match(csv.type, /^text\/csv/);
+    const rows = parseCsv(csv.text);
+    assert.deepEqual(rows[0], ['time', 'event', 'platform', 'setting', 'label', 'before', 'after', 'url', 'rule_version', 'outcome', 'message']);
+    assert.equal(rows.length - 1, entries.length, 'one CSV row per entry');
+    assert.ok(rows.some((r) => r[1] === 'turned-off' && r[2] === 'linkedin' && r[5] === 'on' && r[6] === 'off'), 'turned-off row');
+
+    // Clear: asks in the popup first; "Keep" keeps everything.
+    await driver.findElement(By.css('[data-action="audit-clear"]')).click();
+    const confirm = await driver.findElement(By.id('audit-confirm'));
+    assert.ok(await confirm.isDisplayed(), 'a confirmation is shown');
+    assert.match(await confirm.getText(), new RegExp(`${entries.length}`));
+    assert.equal(await driver.executeScript('return document.activeElement.dataset.action'), 'audit-clear-cancel', 'focus on "Keep"');
+    await popupShot(driver, ctx.name, 'popup-audit');
+    await driver.findElement(By.css('[data-action="audit-clear-cancel"]')).click();
+    assert.equal((await storageGet(driver, 'local', 'audit')).audit.length, entries.length, 'kept');
+    assert.equal(await driver.executeScript('return document.activeElement.dataset.action'), 'audit-clear', 'focus back on "Clear"');
+    await driver.findElement(By.css('[data-action="audit-clear"]')).click();
+    await driver.findElement(By.css('[data-action="audit-clear-confirm"]')).click();
+    await poll(async () => ((await storageGet(driver, 'local', 'audit')).audit || []).length === 0, { what: 'log cleared' });
+    assert.equal(await count.getAttribute('data-count'), '0');
+    assert.ok(!(await confirm.isDisplayed()));
+    // Only from extension pages: a web page's content script cannot clear it (checked by the
+    // background's sender rules, like every popup message); here the popup can.
+    const reply = await sendMessage(driver, { type: 'audit-clear' });
+    assert.equal(reply.ok, true);
+    await closeOthers(driver, back);
+  }, { timeout: 90000 });
+
+  test(ctx, 'keyboard: Tab reaches every control of the popup; Enter and Escape work the confirmation', async () => {
+    const { driver } = ctx;
+    await open(driver, fixtureUrl(fixture('linkedin', 'on.en')));
+    await waitForBannerState(driver, 'offer');
+    const { back } = await openPopupTab(driver, ctx.b);
+    await poll(async () => Number(await driver.findElement(By.id('audit-count')).getAttribute('data-count')) > 0, { what: 'an entry' });
+    await driver.executeScript('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);');
+    const seen = [];
+    const body = await driver.findElement(By.css('body'));
+    await body.sendKeys(''); // focus the document
+    for (let i = 0; i < 30; i++) {
+      await driver.actions().sendKeys(Key.TAB).perform();
+      const what = await driver.executeScript(
+        "const a = document.activeElement; return a ? (a.dataset.action || a.tagName.toLowerCase() + (a.id ? '#' + a.id : '')) : null",
+      );
+      seen.push(what);
+      if (what === 'audit-clear') break;
+    }
+    for (const action of ['opt-out-everywhere', 'open-and-opt-out', 'audit-export-json', 'audit-export-csv', 'audit-clear']) {
+      assert.ok(seen.includes(action), `Tab reaches ${action}: ${JSON.stringify(seen)}`);
+    }
+    assert.ok(seen.includes('a'), 'Tab reaches the settings links');
+    await driver.actions().sendKeys(Key.ENTER).perform();
+    const confirm = await driver.findElement(By.id('audit-confirm'));
+    await poll(() => confirm.isDisplayed(), { what: 'confirmation' });
+    assert.equal(await driver.executeScript('return document.activeElement.dataset.action'), 'audit-clear-cancel');
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await poll(async () => !(await confirm.isDisplayed()), { what: 'confirmation closed by Escape' });
+    assert.equal(await driver.executeScript('return document.activeElement.dataset.action'), 'audit-clear');
+    assert.ok(((await storageGet(driver, 'local', 'audit')).audit || []).length > 0, 'nothing cleared');
+    await closeOthers(driver, back);
+  });
+});
