@@ -132,8 +132,8 @@ forEachBrowser('audit log', (ctx) => {
     assert.equal(seenOn.setting, 'linkedin.genai-data');
     assert.equal(seenOn.label, 'Use my data for training content creation AI models');
     assert.equal(seenOn.url, fixtureUrl(fixture('linkedin', 'on.en')), 'the page URL');
-    void rules;
-    assert.equal(seenOn.rule_version, 1);
+    assert.equal(seenOn.rule_version, rules.linkedin.version, 'the rule version of crate/rules/linkedin.toml');
+    assert.ok(Number.isInteger(rules.linkedin.version) && rules.linkedin.version >= 1);
     assert.ok(seenOn.time >= start && seenOn.time <= Date.now(), 'time of the visit');
     assert.equal(seenOn.time_iso, new Date(seenOn.time).toISOString());
     const off = find((e) => e.platform === 'linkedin' && e.event === 'turned-off', 'linkedin turned off');
@@ -181,17 +181,41 @@ forEachBrowser('audit log', (ctx) => {
     const { back } = await openPopupTab(driver, ctx.b);
     await poll(async () => Number(await driver.findElement(By.id('audit-count')).getAttribute('data-count')) > 0, { what: 'an entry' });
     await driver.executeScript('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);');
+    // The controls a person can reach, from the DOM (document order = tab order: the popup sets
+    // no positive tabindex): every rendered link, button, form field and summary. Each gets a
+    // number so the Tab walk below can say which one has the focus.
+    const controls = await driver.executeScript(`
+      const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
+      const all = [...document.querySelectorAll(sel)];
+      const list = all.filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+      list.forEach((el, i) => { el.dataset.tabIndexSeen = String(i); });
+      if ([...document.querySelectorAll('[tabindex]')].some((el) => el.tabIndex > 0)) return null;
+      return { total: all.length, list: list.map((el) => el.dataset.action || el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')) };
+    `);
+    assert.ok(controls, 'no positive tabindex (tab order is document order)');
+    const clearAt = controls.list.indexOf('audit-clear');
+    assert.ok(clearAt > 0, `audit-clear is a control: ${JSON.stringify(controls.list)}`);
     const seen = [];
+    const reached = new Set();
     const body = await driver.findElement(By.css('body'));
     await body.sendKeys(''); // focus the document
-    for (let i = 0; i < 30; i++) {
+    // However many platform rows come first: at most one Tab per focusable element of the page
+    // (plus a few stops a browser may add, e.g. a scrollable container), never an open-ended loop.
+    const bound = controls.total + 5;
+    for (let i = 0; i < bound; i++) {
       await driver.actions().sendKeys(Key.TAB).perform();
-      const what = await driver.executeScript(
-        "const a = document.activeElement; return a ? (a.dataset.action || a.tagName.toLowerCase() + (a.id ? '#' + a.id : '')) : null",
-      );
+      const [what, index] = await driver.executeScript(`
+        const a = document.activeElement;
+        return a ? [a.dataset.action || a.tagName.toLowerCase() + (a.id ? '#' + a.id : ''), a.dataset.tabIndexSeen ?? null] : [null, null];
+      `);
       seen.push(what);
+      if (index !== null) reached.add(Number(index));
       if (what === 'audit-clear') break;
     }
+    assert.equal(seen.at(-1), 'audit-clear', `Tab reaches audit-clear within ${bound} presses: ${JSON.stringify(seen)}`);
+    // Every control before "Clear" was passed on the way (none skipped, none unreachable).
+    const missed = controls.list.slice(0, clearAt + 1).map((what, i) => [i, what]).filter(([i]) => !reached.has(i));
+    assert.deepEqual(missed, [], `controls Tab skipped: ${JSON.stringify(seen)}`);
     for (const action of ['opt-out-everywhere', 'open-and-opt-out', 'audit-export-json', 'audit-export-csv', 'audit-clear']) {
       assert.ok(seen.includes(action), `Tab reaches ${action}: ${JSON.stringify(seen)}`);
     }

@@ -2,7 +2,7 @@
 // `key = "string"` / numbers / booleans / one-line arrays of strings; multi-line strings and
 // inline tables are skipped), so the e2e tests never repeat the rules' URL tables by hand.
 //
-//   loadRules() -> [{ platform, name, hosts, settings: [{ id, title, settings_url, automation, form_url, email,
+//   loadRules() -> [{ platform, name, version, hosts, settings: [{ id, title, settings_url, automation, form_url, email,
 //                     fixtures: [{ file, url, expect }] }] }]
 
 import fs from 'node:fs';
@@ -106,6 +106,7 @@ export function loadRules() {
     return {
       platform: r.platform,
       name: r.name,
+      version: r.version,
       hosts: r.hosts ?? [],
       settings: r.setting.map((s) => ({
         id: s.id,
