@@ -12,43 +12,7 @@ use untrain::engine::MAX_CONTROLS;
 use untrain::text::MAX_CHARS;
 use untrain::{Action, Control, Engine, Plan, Reason, RuleError, Snapshot, State};
 
-const FILE: &str = "crate/rules/demo.toml";
-
-const GOOD: &str = r#"
-platform = "demo"
-name = "Demo"
-hosts = ["demo.example"]
-confidence = "high"
-sources = ["test"]
-version = 1
-
-[[setting]]
-id = "demo.ai"
-title = "AI training"
-automation = "automatic"
-pages = ["/settings/ai"]
-settings_url = "https://demo.example/settings/ai"
-default = "on"
-off_means = "unchecked"
-roles = ["switch"]
-labels = { en = ["Use my data for AI"] }
-steps = [{ do = "click-control" }, { do = "verify" }]
-
-[[setting.fixture]]
-file = "demo/on.en.html"
-url = "https://demo.example/settings/ai"
-expect = "on"
-
-[[setting.fixture]]
-file = "demo/off.en.html"
-url = "https://demo.example/settings/ai"
-expect = "off"
-
-[[setting.fixture]]
-file = "demo/unknown.en.html"
-url = "https://demo.example/settings/ai"
-expect = "unknown"
-"#;
+use common::{bad, FILE, GOOD};
 
 const SECOND: &str = r#"
 [[setting]]
@@ -78,14 +42,6 @@ file = "demo/unknown.en.html"
 url = "https://demo.example/settings/ai2"
 expect = "unknown"
 "#;
-
-fn bad(from: &str, to: &str) -> String {
-    assert!(
-        GOOD.contains(from),
-        "test bug: {from:?} not in the good file"
-    );
-    GOOD.replacen(from, to, 1)
-}
 
 const STEPS: &str = r#"steps = [{ do = "click-control" }, { do = "verify" }]"#;
 

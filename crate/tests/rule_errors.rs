@@ -1,58 +1,16 @@
 //! Malformed rule files: each error names the file, the rule or setting id and the field.
 
+mod common;
+
 use untrain::{Engine, RuleError};
 
-const FILE: &str = "crate/rules/demo.toml";
-
-const GOOD: &str = r#"
-platform = "demo"
-name = "Demo"
-hosts = ["demo.example"]
-confidence = "high"
-sources = ["test"]
-version = 1
-
-[[setting]]
-id = "demo.ai"
-title = "AI training"
-automation = "automatic"
-pages = ["/settings/ai"]
-settings_url = "https://demo.example/settings/ai"
-default = "on"
-off_means = "unchecked"
-roles = ["switch"]
-labels = { en = ["Use my data for AI"] }
-steps = [{ do = "click-control" }, { do = "verify" }]
-
-[[setting.fixture]]
-file = "demo/on.en.html"
-url = "https://demo.example/settings/ai"
-expect = "on"
-
-[[setting.fixture]]
-file = "demo/off.en.html"
-url = "https://demo.example/settings/ai"
-expect = "off"
-
-[[setting.fixture]]
-file = "demo/unknown.en.html"
-url = "https://demo.example/settings/ai"
-expect = "unknown"
-"#;
+use common::{bad, FILE, GOOD};
 
 fn errors(files: &[(&str, &str)]) -> Vec<RuleError> {
     match Engine::load_toml(files) {
         Ok(_) => Vec::new(),
         Err(e) => e,
     }
-}
-
-fn bad(from: &str, to: &str) -> String {
-    assert!(
-        GOOD.contains(from),
-        "test bug: {from:?} not in the good file"
-    );
-    GOOD.replacen(from, to, 1)
 }
 
 #[test]

@@ -3,6 +3,21 @@
 
 use untrain::{Control, Engine};
 
+/// Where the malformed-rule tables pretend their file lives.
+pub const FILE: &str = "crate/rules/demo.toml";
+
+/// A valid rule file that the malformed-rule tables break one field at a time.
+pub const GOOD: &str = include_str!("../data/good-rule.toml");
+
+/// `GOOD` with the first `from` replaced by `to` (`from` must be in it).
+pub fn bad(from: &str, to: &str) -> String {
+    assert!(
+        GOOD.contains(from),
+        "test bug: {from:?} not in the good file"
+    );
+    GOOD.replacen(from, to, 1)
+}
+
 /// The test-only rule set (crate/tests/data/demo.toml).
 pub fn demo_engine() -> Engine {
     let text = include_str!("../data/demo.toml");
