@@ -3,11 +3,12 @@
 //! when the current snapshot reads off, and every plan ends within a bounded number of calls.
 
 mod common;
+#[path = "common/sim.rs"]
+mod sim;
 
 use proptest::prelude::*;
-use untrain::engine::{DESTRUCTIVE, MAX_ACTIONS};
-use untrain::text::normalize;
-use untrain::{Action, Control, Engine, Outcome, Plan, Snapshot, State};
+use sim::Page;
+use untrain::{Control, Engine, Plan, Snapshot, State};
 
 const NAMES: &[&str] = &[
     "Use my data to train AI",
@@ -138,156 +139,19 @@ fn plan() -> impl Strategy<Value = Plan> {
         })
 }
 
-/// How the simulated page reacts to the click that should turn the setting off.
-#[derive(Debug, Clone, Copy)]
-enum Page {
-    /// The control flips and stays.
-    Accepts,
-    /// Nothing changes.
-    Ignores,
-    /// The control flips, then flips back after `n` re-harvests.
-    Reverts(u8),
-    /// Every click flips whatever was clicked.
-    FlipsClicked,
-}
-
 fn page() -> impl Strategy<Value = Page> {
     prop_oneof![
         Just(Page::Accepts),
-        Just(Page::Ignores),
+        Just(Page::IgnoresScriptedClicks),
         (0u8..4).prop_map(Page::Reverts),
         Just(Page::FlipsClicked),
     ]
 }
 
-fn finding(e: &Engine, snap: &Snapshot, id: &str) -> Option<untrain::Finding> {
-    e.evaluate(snap)
-        .findings
-        .into_iter()
-        .find(|f| f.setting == id)
-}
-
-fn destructive_words(e: &Engine, id: &str) -> Vec<String> {
-    let never: Vec<String> = e
-        .rule_sets()
-        .iter()
-        .flat_map(|s| &s.settings)
-        .filter(|s| s.id == id)
-        .flat_map(|s| s.never.clone())
-        .collect();
-    DESTRUCTIVE
-        .iter()
-        .map(|w| normalize(w))
-        .chain(never.iter().map(|w| normalize(w)))
-        .collect()
-}
-
-fn steps_of(e: &Engine, id: &str) -> usize {
-    e.rule_sets()
-        .iter()
-        .flat_map(|s| &s.settings)
-        .find(|s| s.id == id)
-        .map_or(0, |s| s.steps.len())
-}
-
-fn flip_index(snap: &mut Snapshot, index: usize) {
-    if let Some(c) = snap.controls.iter_mut().find(|c| c.index == index) {
-        common::flip(c);
-    }
-}
-
-/// Simulates the shell: ask, act, re-harvest. Returns an error text when a property breaks.
-fn simulate(e: &Engine, mut snap: Snapshot, mut plan: Plan, page: Page) -> Result<(), String> {
-    let id = plan.setting.clone();
-    let words = destructive_words(e, &id);
-    let steps = steps_of(e, &id);
-    let mut revert: Option<(u8, usize)> = None;
-    for call in 0..=(MAX_ACTIONS as usize + 1) {
-        let before = plan.clone();
-        let d = e.next_step(&snap, plan);
-        let f = finding(e, &snap, &id);
-        match &d.action {
-            Action::Click {
-                index, role, name, ..
-            } => {
-                let c = snap
-                    .controls
-                    .iter()
-                    .find(|c| c.index == *index)
-                    .ok_or("click on a control that is not in the snapshot")?;
-                if (&c.role, &c.name) != (role, name) {
-                    return Err("click names another role/name".into());
-                }
-                let n = normalize(name);
-                if let Some(w) = words.iter().find(|w| n.contains(w.as_str())) {
-                    return Err(format!("clicked destructive {name:?} ({w})"));
-                }
-                let is_setting = f.as_ref().and_then(|f| f.control) == Some(*index);
-                if is_setting && f.as_ref().map(|f| f.state) != Some(State::On) {
-                    return Err(format!(
-                        "clicked the setting's control while it reads {f:?}"
-                    ));
-                }
-                if before.step == 0 && !is_setting {
-                    return Err("the click-control step clicked something else".into());
-                }
-                // the page reacts
-                let target = f.as_ref().and_then(|f| f.control);
-                let decisive = before.step + 2 >= steps; // the click right before verify
-                match page {
-                    Page::FlipsClicked => flip_index(&mut snap, *index),
-                    Page::Accepts if decisive => {
-                        if let Some(t) = target {
-                            flip_index(&mut snap, t);
-                        }
-                    }
-                    Page::Reverts(n) if decisive => {
-                        if let Some(t) = target {
-                            flip_index(&mut snap, t);
-                            revert = Some((n, t));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Action::Select { .. } | Action::Fill { .. } => {
-                return Err(format!("unexpected {:?} for the demo rules", d.action));
-            }
-            Action::Wait { .. } => {
-                if let Some((n, t)) = revert {
-                    if n == 0 {
-                        flip_index(&mut snap, t);
-                        revert = None;
-                    } else {
-                        revert = Some((n - 1, t));
-                    }
-                }
-            }
-            Action::Done { outcome, .. } => {
-                if f.as_ref().map(|f| f.state) != Some(State::Off) {
-                    return Err(format!("done while the snapshot reads {f:?}"));
-                }
-                if (*outcome == Outcome::TurnedOff) == d.plan.clicked.is_empty() {
-                    return Err(format!(
-                        "outcome {outcome:?} with clicked {:?}",
-                        d.plan.clicked
-                    ));
-                }
-                return Ok(());
-            }
-            Action::Failed { message, .. } => {
-                if message.is_empty() || message.to_lowercase() != *message {
-                    return Err(format!("message not lowercase: {message:?}"));
-                }
-                return Ok(());
-            }
-        }
-        if d.plan.actions > MAX_ACTIONS {
-            return Err(format!("{} actions after call {call}", d.plan.actions));
-        }
-        plan = d.plan;
-    }
-    Err("the plan did not end".into())
+/// Simulates the shell (ask, act, re-harvest) with the shared simulator, which checks every
+/// call against the safety promise; an error text names the broken property.
+fn simulate(e: &Engine, snap: Snapshot, plan: Plan, page: Page) -> Result<(), String> {
+    sim::simulate(e, snap, plan, page).map(|_| ())
 }
 
 proptest! {
