@@ -1,6 +1,7 @@
 //! Native harvester: builds a [`Snapshot`] from saved HTML with `scraper`, following the harvest
 //! algorithm of docs/architecture.md (the JS harvester implements the same spec).
 
+use crate::rule::model::KNOWN_ROLES;
 use crate::snapshot::{Control, Snapshot};
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -12,20 +13,6 @@ pub const MAX_CONTROLS: usize = 2000;
 /// Most headings harvested.
 pub const MAX_HEADINGS: usize = 50;
 
-const ROLES: &[&str] = &[
-    "checkbox",
-    "switch",
-    "radio",
-    "button",
-    "menuitem",
-    "menuitemradio",
-    "menuitemcheckbox",
-    "option",
-    "tab",
-    "select",
-    "link",
-    "textbox",
-];
 /// Most options harvested per select; each option text is cut to 200.
 pub const MAX_OPTIONS: usize = 50;
 const SELECTOR_ROLES: &[&str] = &[
@@ -178,7 +165,7 @@ fn is_control(n: &N<'_>) -> bool {
 
 fn role_of(n: &N<'_>) -> String {
     if let Some(first) = attr(n, "role").and_then(|r| r.split_ascii_whitespace().next()) {
-        if ROLES.contains(&first) {
+        if KNOWN_ROLES.contains(&first) {
             return first.to_string();
         }
     }
