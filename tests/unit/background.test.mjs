@@ -62,7 +62,20 @@ function fakeApi() {
     },
     storage: { local: area('local'), session: area('session') },
     action: { async setBadgeText() {}, async setBadgeBackgroundColor() {} },
-    tabs: { async create() { return { id: 99 }; } },
+    tabs: {
+      async create() { return { id: 99 }; },
+      async get(id) { return { id }; },
+      async update(id) { return { id }; },
+      async remove() {},
+      onRemoved: { addListener() {} },
+    },
+    // the weekly re-check and the opt-out-everywhere time limit (not exercised here)
+    alarms: {
+      async create() {},
+      async get() { return undefined; },
+      async clear() { return true; },
+      onAlarm: { addListener() {} },
+    },
   };
   return api;
 }
@@ -86,7 +99,10 @@ const snapshot = (url = page) => ({ url, lang: 'en', title: '', headings: [], di
 describe('background message checks', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-bg-'));
-    fs.copyFileSync(path.join(REPO, 'extension/background.js'), path.join(dir, 'background.js'));
+    // background.js and the modules it imports (audit, everywhere, reminders, recheck, ...)
+    for (const f of fs.readdirSync(path.join(REPO, 'extension')).filter((n) => n.endsWith('.js'))) {
+      fs.copyFileSync(path.join(REPO, 'extension', f), path.join(dir, f));
+    }
     fs.mkdirSync(path.join(dir, 'pkg'));
     fs.writeFileSync(path.join(dir, 'pkg/untrain.js'), FAKE_PKG);
     api = fakeApi();
