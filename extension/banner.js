@@ -181,19 +181,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 
   function message(o) {
     const label = o.label || o.title;
-    if (o.kind === "suspected") {
-      switch (o.state) {
-        case "offer":
-          return t("bannerSuspectOffer", [label]);
-        case "working":
-          return t("bannerWorking");
-        case "done":
-          return t("bannerDone", [label]);
-        case "failed":
-          return t("bannerFailed", [o.message || t("unknownReason")]);
-        default:
-          return t("bannerSuspectOff", [label]);
-      }
+    // A suspect has its own offer and resting text; working, done and failed read as for any setting.
+    if (o.kind === "suspected" && !["working", "done", "failed"].includes(o.state)) {
+      return t(o.state === "offer" ? "bannerSuspectOffer" : "bannerSuspectOff", [label]);
     }
     if (o.kind === "guided") {
       const title = (o.guided && o.guided.title) || o.title || label;
