@@ -54,6 +54,10 @@ pub struct PageInfo {
     pub name: String,
     /// Some setting's `pages` match the URL.
     pub settings_page: bool,
+    /// The control roles the engine ever reads on this platform's pages (sorted): a snapshot
+    /// may leave out controls of other roles and the engine answers the same (it filters
+    /// them out itself), which keeps the shell's harvest small on busy pages.
+    pub roles: Vec<String>,
 }
 
 /// State of a setting as read from the page.
@@ -464,23 +468,34 @@ fn suspect_key(name_n: &str, text_n: &str) -> String {
 
 /// A snapshot with normalised texts (computed once per call).
 struct View<'a> {
+    /// The controls of the platform's roles, with their normalised name and row text.
     controls: Vec<(&'a Control, String, String)>,
+    /// Texts that may confirm a rule's `context`: title, headings, dialog names, and the
+    /// names of the controls of other roles (a selected "Data controls" tab).
     page: Vec<String>,
     lang: &'a str,
 }
 
 impl<'a> View<'a> {
-    fn new(s: &'a Snapshot) -> Self {
-        let controls = s
+    /// Only controls whose role is in `roles` (the platform's, see [`PageInfo::roles`]) are
+    /// read; of the others only the name counts, as context. So a snapshot that carries just
+    /// index, role and name for those reads the same as a full one (the shell's light harvest).
+    fn new(s: &'a Snapshot, roles: &[String]) -> Self {
+        let (read, other): (Vec<&Control>, Vec<&Control>) = s
             .controls
             .iter()
             .take(MAX_CONTROLS)
+            .partition(|c| roles.contains(&c.role));
+        let controls = read
+            .into_iter()
             .map(|c| (c, normalize(&c.name), normalize(&c.text)))
             .collect();
         let page = std::iter::once(&s.title)
             .chain(s.headings.iter().take(200))
             .chain(s.dialogs.iter().take(200))
             .map(|t| normalize(t))
+            .chain(other.iter().map(|c| normalize(&c.name)))
+            .filter(|t| !t.is_empty())
             .collect();
         View {
             controls,
@@ -502,6 +517,43 @@ enum Match<'a> {
 pub struct Engine {
     sets: Vec<RuleSet>,
     compiled: Vec<Vec<Compiled>>,
+    /// Per set: the roles its rules read ([`PageInfo::roles`]).
+    roles: Vec<Vec<String>>,
+}
+
+/// Roles of the controls a suspected setting can be (`suspects`).
+const SUSPECT_ROLES: &[&str] = &["checkbox", "switch"];
+
+/// Roles of the controls a step of this kind clicks (`choice`).
+fn step_roles(kind: StepKind) -> &'static [&'static str] {
+    match kind {
+        StepKind::Confirm => &["button"],
+        StepKind::OpenTab => &["tab"],
+        StepKind::Choose => &["menuitem", "menuitemradio", "option", "radio", "button"],
+        StepKind::ClickControl | StepKind::Verify => &[],
+    }
+}
+
+/// Every role the engine reads for a rule set: its settings' control roles, the roles of
+/// their steps and prefill fields, and the suspects' roles. Sorted, without duplicates.
+fn roles_of(set: &RuleSet) -> Vec<String> {
+    let mut roles: Vec<String> = SUSPECT_ROLES.iter().map(|r| (*r).to_string()).collect();
+    for s in &set.settings {
+        roles.extend(s.roles.iter().cloned());
+        for st in &s.steps {
+            roles.extend(step_roles(st.action).iter().map(|r| (*r).to_string()));
+        }
+        if let Some(p) = &s.prefill {
+            if p.roles.is_empty() {
+                roles.push("textbox".to_string());
+            } else {
+                roles.extend(p.roles.iter().cloned());
+            }
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    roles
 }
 
 fn fail(plan: Plan, reason: FailReason, message: impl Into<String>) -> Decision {
@@ -606,7 +658,12 @@ impl Engine {
             .iter()
             .map(|s| s.settings.iter().map(Compiled::new).collect())
             .collect();
-        Engine { sets, compiled }
+        let roles = sets.iter().map(roles_of).collect();
+        Engine {
+            sets,
+            compiled,
+            roles,
+        }
     }
 
     /// The rule sets in use.
@@ -646,6 +703,11 @@ impl Engine {
             .collect()
     }
 
+    /// The roles set `si` reads (none for an unknown index).
+    fn roles_at(&self, si: usize) -> &[String] {
+        self.roles.get(si).map_or(&[][..], Vec::as_slice)
+    }
+
     fn set_for_host(&self, host: &str) -> Option<usize> {
         self.sets
             .iter()
@@ -655,7 +717,8 @@ impl Engine {
     /// The platform of a URL, or `None` when its host is not a known platform's.
     pub fn classify(&self, page_url: &str) -> Option<PageInfo> {
         let parts = url::split(page_url)?;
-        let set = self.sets.get(self.set_for_host(&parts.host)?)?;
+        let si = self.set_for_host(&parts.host)?;
+        let set = self.sets.get(si)?;
         let settings_page = Self::on_settings_pages(set, &parts)
             || set.settings.iter().any(|s| {
                 s.pages
@@ -666,6 +729,7 @@ impl Engine {
             platform: set.platform.clone(),
             name: set.name.clone(),
             settings_page,
+            roles: self.roles.get(si).cloned().unwrap_or_default(),
         })
     }
 
@@ -832,7 +896,7 @@ impl Engine {
         };
         ev.platform = set.platform.clone();
         ev.name = set.name.clone();
-        let view = View::new(snap);
+        let view = View::new(snap, self.roles_at(si));
         for (s, c) in set.settings.iter().zip(comp) {
             if s.pages
                 .iter()
@@ -895,7 +959,7 @@ impl Engine {
             }
         }
         for (ctl, name, text) in &view.controls {
-            if !matches!(ctl.role.as_str(), "checkbox" | "switch")
+            if !SUSPECT_ROLES.contains(&ctl.role.as_str())
                 || !ctl.visible
                 || taken.contains(&ctl.index)
             {
@@ -976,7 +1040,13 @@ impl Engine {
                 format!("the page is not on {}", set.name.to_lowercase()),
             );
         }
-        let view = View::new(snap);
+        // the roles of the setting's own set (platform ids are unique)
+        let si = self
+            .sets
+            .iter()
+            .position(|x| x.platform == set.platform)
+            .unwrap_or(usize::MAX);
+        let view = View::new(snap, self.roles_at(si));
         // the setting is read only on its own pages (as in `evaluate`)
         let on_page = s
             .pages
@@ -1309,7 +1379,7 @@ impl Engine {
         if !Self::on_settings_pages(set, &parts) {
             return fail(plan, FailReason::BadPlan, "this is not a settings page");
         }
-        let view = View::new(snap);
+        let view = View::new(snap, self.roles_at(si));
         let sus = self.suspects(set, comp, &view, &parts);
         let found = sus.iter().find(|x| x.key == key);
         let ctl = found.and_then(|x| view.controls.iter().find(|(c, _, _)| c.index == x.control));
@@ -1407,11 +1477,7 @@ impl Engine {
         view: &'a View<'a>,
         own: Option<usize>,
     ) -> Choice<'a> {
-        let roles: &[&str] = match kind {
-            StepKind::Confirm => &["button"],
-            StepKind::OpenTab => &["tab"],
-            _ => &["menuitem", "menuitemradio", "option", "radio", "button"],
-        };
+        let roles = step_roles(kind);
         let mut best: Option<(u8, u8)> = None;
         let mut picks: Vec<&'a Control> = Vec::new();
         for (ctl, name, _) in &view.controls {
