@@ -18,6 +18,16 @@ mod validate;
 
 use std::path::PathBuf;
 
+extern crate alloc;
+
+/// What `crate::prelude` is in the library (the shared modules import it).
+#[allow(unused_imports)]
+mod prelude {
+    pub use std::borrow::ToOwned;
+    pub use std::string::{String, ToString};
+    pub use std::vec::Vec;
+}
+
 fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
@@ -66,7 +76,19 @@ fn main() {
     let sets: Vec<model::RuleSet> = sets
         .into_iter()
         .map(|mut s| {
-            s.settings.iter_mut().for_each(|st| st.fixtures.clear());
+            s.settings.iter_mut().for_each(|st| {
+                st.fixtures.clear();
+                // a `never` word that holds a built-in destructive word adds nothing: a name
+                // holding it holds the built-in one (the engine checks both, normalised)
+                let builtin: Vec<String> = model::DESTRUCTIVE
+                    .iter()
+                    .map(|d| text::normalize(d))
+                    .collect();
+                st.never.retain(|w| {
+                    let n = text::normalize(w);
+                    !builtin.iter().any(|d| text::contains(&n, d))
+                });
+            });
             s.notes = None;
             s.sources.clear();
             s
@@ -76,6 +98,20 @@ fn main() {
         Ok(j) => j,
         Err(e) => panic!("cannot serialise rules: {e}"),
     };
+    // the wasm module embeds the rules DEFLATE-compressed (src/inflate.rs reads them back):
+    // about a quarter of the JSON's size
+    let mut packed = Vec::new();
+    if let Err(e) = zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Deflate,
+        json.as_bytes(),
+        &mut packed,
+    ) {
+        panic!("cannot compress the rules: {e}");
+    }
+    if let Err(e) = std::fs::write(out.join("rules.json.deflate"), packed) {
+        panic!("cannot write rules.json.deflate: {e}");
+    }
     if let Err(e) = std::fs::write(out.join("rules.json"), json) {
         panic!("cannot write rules.json: {e}");
     }

@@ -4,7 +4,7 @@
 // docs/architecture.md ("Messages") after checking who sent them, and keeps the status of
 // every platform in storage.local (key "status") plus the toolbar badge.
 // Nothing lives only in memory: a service worker sleeps after ~30 s idle.
-import init, { Engine } from "./pkg/untrain.js";
+import { loadEngine } from "./engine.js";
 // >>> popup hooks: opt out everywhere, audit log, re-checks (see those modules)
 import * as audit from "./audit.js";
 import * as everywhere from "./everywhere.js";
@@ -28,10 +28,7 @@ let enginePromise = null;
 
 function engine() {
   if (!enginePromise) {
-    enginePromise = (async () => {
-      await init({ module_or_path: api.runtime.getURL("pkg/untrain_bg.wasm") });
-      return new Engine();
-    })();
+    enginePromise = loadEngine(api.runtime.getURL("pkg/untrain_bg.wasm"));
     // A failed load is retried on the next message instead of failing forever.
     enginePromise.catch(() => {
       enginePromise = null;

@@ -1,14 +1,16 @@
 //! Matching, evaluation, step planning and verification.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::keywords;
 use crate::rule::model::{
-    Automation, Confidence, DefaultState, OffMeans, RuleSet, Setting, StepKind, Texts,
+    Automation, Confidence, DefaultState, LangMap, OffMeans, RuleSet, Setting, StepKind, Texts,
 };
 use crate::snapshot::{read, Control, Reading, Snapshot};
 use crate::text::{contains, normalize};
 use crate::url;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Controls beyond this many are ignored (budget for huge snapshots).
 pub const MAX_CONTROLS: usize = 5000;
@@ -21,29 +23,7 @@ pub const WAIT_MS: u32 = 250;
 /// Wait between the two off reads of `verify`, in milliseconds.
 pub const VERIFY_MS: u32 = 700;
 
-/// Built-in destructive words (normalised on use); a control whose name holds one is never clicked.
-pub const DESTRUCTIVE: &[&str] = &[
-    "delete",
-    "erase",
-    "remove",
-    "clear history",
-    "wipe",
-    "löschen",
-    "entfernen",
-    "supprimer",
-    "effacer",
-    "eliminar",
-    "borrar",
-    "excluir",
-    "cancellare",
-    "elimina",
-    "verwijderen",
-    "wissen",
-    "deletion",
-    "suppression",
-    "cancellazione",
-    "eliminacion",
-];
+pub use crate::rule::model::DESTRUCTIVE;
 
 /// Answer of `classify(url)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,7 +302,7 @@ pub struct SettingInfo {
     /// Steps for the person, by language.
     pub instructions: Texts,
     /// Guided: the text to copy, by language.
-    pub prepared_text: BTreeMap<String, String>,
+    pub prepared_text: LangMap<String>,
     /// Regions (free strings).
     pub regions: Vec<String>,
     /// The setting's confidence (the platform's unless the rule says otherwise).
@@ -490,7 +470,7 @@ impl<'a> View<'a> {
             .into_iter()
             .map(|c| (c, normalize(&c.name), normalize(&c.text)))
             .collect();
-        let page = std::iter::once(&s.title)
+        let page = core::iter::once(&s.title)
             .chain(s.headings.iter().take(200))
             .chain(s.dialogs.iter().take(200))
             .map(|t| normalize(t))
@@ -537,22 +517,27 @@ fn step_roles(kind: StepKind) -> &'static [&'static str] {
 /// Every role the engine reads for a rule set: its settings' control roles, the roles of
 /// their steps and prefill fields, and the suspects' roles. Sorted, without duplicates.
 fn roles_of(set: &RuleSet) -> Vec<String> {
-    let mut roles: Vec<String> = SUSPECT_ROLES.iter().map(|r| (*r).to_string()).collect();
+    let mut roles: Vec<String> = Vec::new();
+    // kept sorted by insertion (a handful of names; `sort` would add kilobytes to the wasm)
+    let mut add = |r: &str| {
+        if let Err(at) = roles.binary_search_by(|x| x.as_str().cmp(r)) {
+            roles.insert(at, r.to_string());
+        }
+    };
+    SUSPECT_ROLES.iter().for_each(|r| add(r));
     for s in &set.settings {
-        roles.extend(s.roles.iter().cloned());
+        s.roles.iter().for_each(|r| add(r));
         for st in &s.steps {
-            roles.extend(step_roles(st.action).iter().map(|r| (*r).to_string()));
+            step_roles(st.action).iter().for_each(|r| add(r));
         }
         if let Some(p) = &s.prefill {
             if p.roles.is_empty() {
-                roles.push("textbox".to_string());
+                add("textbox");
             } else {
-                roles.extend(p.roles.iter().cloned());
+                p.roles.iter().for_each(|r| add(r));
             }
         }
     }
-    roles.sort();
-    roles.dedup();
     roles
 }
 
@@ -1037,7 +1022,11 @@ impl Engine {
             return fail(
                 plan,
                 FailReason::BadPlan,
-                format!("the page is not on {}", set.name.to_lowercase()),
+                [
+                    "the page is not on ",
+                    &set.name.chars().map(crate::text::lower).collect::<String>(),
+                ]
+                .concat(),
             );
         }
         // the roles of the setting's own set (platform ids are unique)
@@ -1117,7 +1106,7 @@ impl Engine {
                         if ctl.role == "select" {
                             return match off_option_of(c, ctl) {
                                 Some(option) if !c.destructive(&normalize(&option)) => {
-                                    select(plan, ctl, option, format!("turn off {}", s.title))
+                                    select(plan, ctl, option, ["turn off ", &s.title].concat())
                                 }
                                 _ => fail(
                                     plan,
@@ -1126,7 +1115,7 @@ impl Engine {
                                 ),
                             };
                         }
-                        click(plan, ctl, format!("turn off {}", s.title))
+                        click(plan, ctl, ["turn off ", &s.title].concat())
                     }
                     (State::Off, _) if plan.clicked.is_empty() => Decision {
                         plan,
@@ -1163,7 +1152,7 @@ impl Engine {
                 match self.choice(kind, texts, c, view, None) {
                     Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
                         // a tab click is not recorded in `clicked` (it changes no setting)
-                        let mut d = click(plan, tab, format!("open the tab \"{}\"", tab.name));
+                        let mut d = click(plan, tab, ["open the tab \"", &tab.name, "\""].concat());
                         if matches!(d.action, Action::Click { .. }) {
                             d.plan.clicked.pop();
                         }
@@ -1195,9 +1184,9 @@ impl Engine {
                 match self.choice(kind, texts, c, view, own) {
                     Choice::One(ctl) => {
                         let why = if kind == StepKind::Choose {
-                            format!("choose \"{}\"", ctl.name)
+                            ["choose \"", &ctl.name, "\""].concat()
                         } else {
-                            format!("confirm \"{}\"", ctl.name)
+                            ["confirm \"", &ctl.name, "\""].concat()
                         };
                         click(plan, ctl, why)
                     }
@@ -1336,7 +1325,7 @@ impl Engine {
                         role: field.role.clone(),
                         name: field.name.clone(),
                         text,
-                        why: format!("prefill {}", s.title),
+                        why: ["prefill ", &s.title].concat(),
                     },
                 }
             }
@@ -1402,7 +1391,7 @@ impl Engine {
                         "the control's name contains a destructive word; not clicking",
                     );
                 }
-                click(plan, ctl, format!("turn off \"{label}\""))
+                click(plan, ctl, ["turn off \"", &label, "\""].concat())
             }
             (0, Some(State::Off), _) => Decision {
                 plan,

@@ -6,6 +6,9 @@
 //! must be the whole word (`ai$` matches `ai` but not `aim`). Stems may hold spaces
 //! (`fine tun`): they then match at a word start across words.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Training words.
 pub const TRAINING: &[&str] = &[
     "train", "fine tun", "finetun", "entrain", "entren", "trein", "addestr",

@@ -3,10 +3,30 @@
 //!
 //! Formats are fixed by `docs/architecture.md`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+// The wasm build has no `std`: its panic and allocation-error machinery (message formatting
+// that can never be shown) was a sizeable part of the module. `alloc` gives the collections.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 
+#[cfg_attr(target_arch = "wasm32", macro_use)]
+extern crate alloc;
+
+/// `String`, `Vec` and friends for the modules that also build without `std` (wasm32).
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+}
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+pub mod codec;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
+pub mod inflate;
+pub mod json;
 pub mod keywords;
 pub mod rule;
 pub mod snapshot;
@@ -25,6 +45,10 @@ pub use snapshot::{Control, Snapshot};
 /// The rule sets embedded at build time (`$OUT_DIR/rules.json`, written by `build.rs`).
 pub const EMBEDDED_RULES: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
 
+/// The same JSON, DEFLATE-compressed (`$OUT_DIR/rules.json.deflate`): what the engine reads.
+pub const EMBEDDED_RULES_DEFLATE: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/rules.json.deflate"));
+
 /// Engine errors.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -37,22 +61,14 @@ pub enum Error {
 }
 
 impl Engine {
-    /// An engine over the rules embedded at build time (validated by `build.rs`).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// An engine over the rules embedded at build time (validated by `build.rs`), inflated
+    /// and read with the engine's own small decoder and JSON reader (`inflate`, `codec`) on
+    /// every target, so native tests run the code the wasm module runs.
     pub fn embedded() -> Result<Engine, Error> {
-        let sets: Vec<RuleSet> =
-            serde_json::from_str(EMBEDDED_RULES).map_err(|e| Error::Embedded(e.to_string()))?;
-        Ok(Engine::trusted(sets))
-    }
-
-    /// An engine over the rules embedded at build time (validated by `build.rs`). In wasm the
-    /// JSON is parsed by the host's `JSON.parse` (no serde_json in the module: size).
-    #[cfg(target_arch = "wasm32")]
-    pub fn embedded() -> Result<Engine, Error> {
-        let value = js_sys::JSON::parse(EMBEDDED_RULES)
-            .map_err(|_| Error::Embedded("not json".to_string()))?;
-        let sets: Vec<RuleSet> =
-            serde_wasm_bindgen::from_value(value).map_err(|e| Error::Embedded(e.to_string()))?;
+        let json = inflate::inflate(EMBEDDED_RULES_DEFLATE)
+            .map_err(|e| Error::Embedded(e.0.to_string()))
+            .and_then(|b| String::from_utf8(b).map_err(|_| Error::Embedded("not utf-8".into())))?;
+        let sets = codec::rule_sets(&json).map_err(|e| Error::Embedded(e.message()))?;
         Ok(Engine::trusted(sets))
     }
 

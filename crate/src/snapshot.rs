@@ -1,5 +1,8 @@
 //! The page snapshot the shell sends (see docs/architecture.md) and reading a control's state.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 /// A page snapshot: page context plus interactive controls.

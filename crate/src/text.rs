@@ -1,6 +1,9 @@
 //! Text normalisation for matching: lowercase, fold Latin accents and typographic
 //! punctuation, turn punctuation into spaces and collapse whitespace.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Longest input (in chars) that is normalised; the rest is ignored (budget for huge pages).
 pub const MAX_CHARS: usize = 1000;
 
@@ -41,6 +44,117 @@ fn fold(c: char) -> Option<&'static str> {
     })
 }
 
+/// The irregular upper-case letters of Latin Extended-B and Greek: (upper, lower).
+const IRREGULAR: &[(u16, u16)] = &[
+    (0x181, 0x253),
+    (0x182, 0x183),
+    (0x184, 0x185),
+    (0x186, 0x254),
+    (0x187, 0x188),
+    (0x189, 0x256),
+    (0x18a, 0x257),
+    (0x18b, 0x18c),
+    (0x18e, 0x1dd),
+    (0x18f, 0x259),
+    (0x190, 0x25b),
+    (0x191, 0x192),
+    (0x193, 0x260),
+    (0x194, 0x263),
+    (0x196, 0x269),
+    (0x197, 0x268),
+    (0x198, 0x199),
+    (0x19c, 0x26f),
+    (0x19d, 0x272),
+    (0x19f, 0x275),
+    (0x1a0, 0x1a1),
+    (0x1a2, 0x1a3),
+    (0x1a4, 0x1a5),
+    (0x1a6, 0x280),
+    (0x1a7, 0x1a8),
+    (0x1a9, 0x283),
+    (0x1ac, 0x1ad),
+    (0x1ae, 0x288),
+    (0x1af, 0x1b0),
+    (0x1b1, 0x28a),
+    (0x1b2, 0x28b),
+    (0x1b3, 0x1b4),
+    (0x1b5, 0x1b6),
+    (0x1b7, 0x292),
+    (0x1b8, 0x1b9),
+    (0x1bc, 0x1bd),
+    (0x1c4, 0x1c6),
+    (0x1c5, 0x1c6),
+    (0x1c7, 0x1c9),
+    (0x1c8, 0x1c9),
+    (0x1ca, 0x1cc),
+    (0x1cb, 0x1cc),
+    (0x1f1, 0x1f3),
+    (0x1f2, 0x1f3),
+    (0x1f4, 0x1f5),
+    (0x1f6, 0x195),
+    (0x1f7, 0x1bf),
+    (0x220, 0x19e),
+    (0x23a, 0x2c65),
+    (0x23b, 0x23c),
+    (0x23d, 0x19a),
+    (0x23e, 0x2c66),
+    (0x241, 0x242),
+    (0x243, 0x180),
+    (0x244, 0x289),
+    (0x245, 0x28c),
+    (0x370, 0x371),
+    (0x372, 0x373),
+    (0x376, 0x377),
+    (0x37f, 0x3f3),
+    (0x3cf, 0x3d7),
+    (0x3f4, 0x3b8),
+    (0x3f7, 0x3f8),
+    (0x3f9, 0x3f2),
+    (0x3fa, 0x3fb),
+    (0x3fd, 0x37b),
+    (0x3fe, 0x37c),
+    (0x3ff, 0x37d),
+];
+
+/// Lowercase of `c` for the scripts rules and keywords are written in: Latin (with its
+/// extensions), Greek, Cyrillic and fullwidth Latin. Other characters stay as they are.
+/// Equal to `char::to_lowercase` on those blocks (a test checks every character) except
+/// `İ` (U+0130), which becomes `i` instead of `i` plus a combining dot. Not `to_lowercase`
+/// itself: its Unicode-wide table was 12 KB of the wasm module.
+pub fn lower(c: char) -> char {
+    let u = c as u32;
+    let odd_upper = |u: u32| if u & 1 == 1 { u + 1 } else { u };
+    let l = match u {
+        0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde => u + 0x20,
+        0x100..=0x12f | 0x132..=0x137 | 0x14a..=0x177 => u | 1,
+        0x130 => 0x69,
+        0x139..=0x148 | 0x179..=0x17e => odd_upper(u),
+        0x178 => 0xff,
+        0x1cd..=0x1dc => odd_upper(u),
+        0x1de..=0x1ef | 0x1f8..=0x21f | 0x222..=0x233 | 0x246..=0x24f => u | 1,
+        0x386 => 0x3ac,
+        0x388..=0x38a => u + 37,
+        0x38c => 0x3cc,
+        0x38e..=0x38f => u + 63,
+        0x391..=0x3a1 | 0x3a3..=0x3ab => u + 0x20,
+        0x400..=0x40f => u + 0x50,
+        0x410..=0x42f => u + 0x20,
+        0x460..=0x481 | 0x48a..=0x4bf | 0x4d0..=0x52f => u | 1,
+        0x4c0 => 0x4cf,
+        0x4c1..=0x4ce => odd_upper(u),
+        0x3d8..=0x3ef => u | 1,
+        0x1e00..=0x1e95 | 0x1ea0..=0x1eff => u | 1,
+        0x1e9e => 0xdf,
+        0xff21..=0xff3a => u + 0x20,
+        0x180..=0x3ff => IRREGULAR
+            .iter()
+            .find(|(up, _)| u32::from(*up) == u)
+            .map_or(u, |(_, lo)| u32::from(*lo)),
+        _ => u,
+    };
+    char::from_u32(l).unwrap_or(c)
+}
+
 /// Normalises `s` for matching: lowercase, accents folded, every character that is not a
 /// letter or digit becomes a space, whitespace collapsed to single spaces, trimmed.
 /// Only the first [`MAX_CHARS`] characters are read.
@@ -59,11 +173,10 @@ pub fn normalize(s: &str) -> String {
         }
     };
     for c in s.chars().take(MAX_CHARS) {
-        for l in c.to_lowercase() {
-            match fold(l) {
-                Some(f) => f.chars().for_each(|fc| push(&mut out, fc)),
-                None => push(&mut out, l),
-            }
+        let l = lower(c);
+        match fold(l) {
+            Some(f) => f.chars().for_each(|fc| push(&mut out, fc)),
+            None => push(&mut out, l),
         }
     }
     out
@@ -77,6 +190,25 @@ pub fn contains(hay: &str, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_is_unicode_lowercase_on_the_scripts_it_covers() {
+        let blocks = [0..=0x52f_u32, 0x1e00..=0x1eff, 0xff00..=0xffef];
+        let mut checked = 0;
+        for u in blocks.into_iter().flatten() {
+            let Some(c) = char::from_u32(u) else { continue };
+            if u == 0x130 {
+                assert_eq!(lower(c), 'i');
+                continue;
+            }
+            let std: String = c.to_lowercase().collect();
+            assert_eq!(lower(c).to_string(), std, "U+{u:04X}");
+            checked += 1;
+        }
+        assert!(checked > 1500);
+        // other scripts are left alone
+        assert_eq!(lower('Ա'), 'Ա');
+    }
 
     #[test]
     fn lowercases_and_collapses() {

@@ -1,6 +1,9 @@
 //! Minimal URL handling: split a URL into host, path and hash, and match path patterns.
 //! No `url` crate (wasm size).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// The parts of a URL the engine needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parts<'a> {

@@ -1,55 +1,88 @@
-//! wasm-bindgen facade for the extension's background context. Every method returns plain JSON
-//! values (maps become objects, `None` becomes `null`).
+//! wasm-bindgen facade for the extension's background context: plain functions over one
+//! engine per module instance. Every function takes and returns JSON text (formats:
+//! docs/architecture.md); a text starting with `error: ` is an error instead (JSON never
+//! starts with `e`). `extension/engine.js` wraps this in objects and exceptions.
+//!
+//! Text instead of JS objects keeps serde's generic code out of the module (see `codec`), and
+//! functions instead of an exported class keep wasm-bindgen's per-object glue out.
 
-use crate::{Plan, Snapshot};
-use serde::Serialize;
+use crate::codec;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::boxed::Box;
+use once_cell::race::OnceBox;
 use wasm_bindgen::prelude::*;
 
-fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("serialise: {e}")))
+/// Talc: smaller in the module than dlmalloc (what std uses on wasm32), and faster.
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// A panic (a bug: the engine returns errors for bad input) traps; the JS side sees an
+/// exception and the background answers with an error.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
-/// The rules engine over the rules embedded at build time.
-#[wasm_bindgen]
-pub struct Engine {
-    inner: crate::Engine,
+static ENGINE: OnceBox<crate::Engine> = OnceBox::new();
+
+fn error(what: &str) -> String {
+    ["error: ", what].concat()
 }
 
+fn with_engine(f: impl FnOnce(&crate::Engine) -> String) -> String {
+    match ENGINE.get() {
+        Some(e) => f(e),
+        None => error("the engine is not loaded"),
+    }
+}
+
+/// Loads the embedded rules; `""` when done (or done before), else `error: ...`.
 #[wasm_bindgen]
-impl Engine {
-    /// Loads the embedded rules.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> Result<Engine, JsError> {
-        crate::Engine::embedded()
-            .map(|inner| Engine { inner })
-            .map_err(|e| JsError::new(&e.to_string()))
+pub fn load() -> String {
+    if ENGINE.get().is_some() {
+        return String::new();
     }
+    match crate::Engine::embedded() {
+        Ok(e) => {
+            let _ = ENGINE.set(Box::new(e));
+            String::new()
+        }
+        // by hand, not `to_string()`: no `core::fmt` in the module
+        Err(crate::Error::Embedded(d)) => error(&["embedded rules: ", &d].concat()),
+        Err(crate::Error::InvalidRules(d)) => error(&["invalid rules: ", &d].concat()),
+    }
+}
 
-    /// `[{ id, name, confidence, hosts, version, settings: [{ id, title, settings_url, automation, default,
-    /// form_url, email, email_subject, instructions, prepared_text, regions, confidence }] }]`
-    pub fn platforms(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.platforms())
-    }
+/// `[{ id, name, confidence, hosts, version, settings: [{ id, title, settings_url, automation, default,
+/// form_url, email, email_subject, instructions, prepared_text, regions, confidence }] }]`
+#[wasm_bindgen]
+pub fn platforms() -> String {
+    with_engine(|e| codec::platforms(e.rule_sets()))
+}
 
-    /// `null` or `{ platform, name, settings_page }`.
-    pub fn classify(&self, url: &str) -> Result<JsValue, JsError> {
-        to_js(&self.inner.classify(url))
-    }
+/// `null` or `{ platform, name, settings_page, roles }`.
+#[wasm_bindgen]
+pub fn classify(url: &str) -> String {
+    with_engine(|e| codec::page_info(e.classify(url).as_ref()))
+}
 
-    /// Evaluates a snapshot: `{ platform, name, signed_out, findings, suspected }`.
-    pub fn evaluate(&self, snapshot: JsValue) -> Result<JsValue, JsError> {
-        let snap: Snapshot = serde_wasm_bindgen::from_value(snapshot)
-            .map_err(|e| JsError::new(&format!("snapshot: {e}")))?;
-        to_js(&self.inner.evaluate(&snap))
-    }
+/// Evaluates a snapshot: `{ platform, name, signed_out, findings, suspected }`.
+#[wasm_bindgen]
+pub fn evaluate(snapshot: &str) -> String {
+    with_engine(|e| match codec::snapshot(snapshot) {
+        Ok(snap) => codec::evaluation(&e.evaluate(&snap)),
+        // "snapshot.controls[3].index: expected an integer", "snapshot: not json: ..."
+        Err(err) => error(&err.within("snapshot").message()),
+    })
+}
 
-    /// Plans the next action: `{ plan, action }`.
-    pub fn next_step(&self, snapshot: JsValue, plan: JsValue) -> Result<JsValue, JsError> {
-        let snap: Snapshot = serde_wasm_bindgen::from_value(snapshot)
-            .map_err(|e| JsError::new(&format!("snapshot: {e}")))?;
-        let plan: Plan = serde_wasm_bindgen::from_value(plan)
-            .map_err(|e| JsError::new(&format!("plan: {e}")))?;
-        to_js(&self.inner.next_step(&snap, plan))
-    }
+/// Plans the next action: `{ plan, action }`.
+#[wasm_bindgen]
+pub fn next_step(snapshot: &str, plan: &str) -> String {
+    with_engine(|e| match (codec::snapshot(snapshot), codec::plan(plan)) {
+        (Ok(snap), Ok(plan)) => codec::decision(&e.next_step(&snap, plan)),
+        (Err(err), _) => error(&err.within("snapshot").message()),
+        (_, Err(err)) => error(&err.within("plan").message()),
+    })
 }

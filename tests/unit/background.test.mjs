@@ -18,26 +18,32 @@ const ID = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${ID}/`;
 const HOSTS = { 'www.linkedin.com': 'linkedin', 'x.com': 'x' };
 
-// A stand-in for pkg/untrain.js (the wasm-bindgen module): same exports, canned answers.
+// A stand-in for pkg/untrain.js (the wasm-bindgen module): same exports, canned answers, JSON
+// text in and out like the real one (extension/engine.js parses it).
 const FAKE_PKG = `
 const HOSTS = ${JSON.stringify(HOSTS)};
+const page = (url) => {
+  let h; try { h = new URL(url).hostname; } catch { return null; }
+  const p = HOSTS[h];
+  return p ? { platform: p, name: p, settings_page: true } : null;
+};
 export default async function init() {}
-export class Engine {
-  classify(url) {
-    let h; try { h = new URL(url).hostname; } catch { return null; }
-    const p = HOSTS[h];
-    return p ? { platform: p, name: p, settings_page: true } : null;
-  }
-  evaluate(s) {
-    const p = this.classify(s.url);
-    globalThis.__calls.push('evaluate');
-    return { platform: p ? p.platform : '', name: '', signed_out: false, findings: [] };
-  }
-  next_step(s, plan) {
-    globalThis.__calls.push('next_step');
-    return { plan, action: { kind: 'wait', ms: 250, why: 'x' } };
-  }
-  platforms() { return [{ id: 'linkedin', name: 'LinkedIn', confidence: 'high', hosts: [], settings: [] }]; }
+export function load() { return ''; }
+export function classify(url) { return JSON.stringify(page(url)); }
+export function evaluate(text) {
+  const s = JSON.parse(text);
+  if (typeof s.url !== 'string') return 'error: snapshot.url: expected a string';
+  const p = page(s.url);
+  globalThis.__calls.push('evaluate');
+  return JSON.stringify({ platform: p ? p.platform : '', name: '', signed_out: false, findings: [] });
+}
+export function next_step(snapshot, plan) {
+  JSON.parse(snapshot);
+  globalThis.__calls.push('next_step');
+  return JSON.stringify({ plan: JSON.parse(plan), action: { kind: 'wait', ms: 250, why: 'x' } });
+}
+export function platforms() {
+  return JSON.stringify([{ id: 'linkedin', name: 'LinkedIn', confidence: 'high', hosts: [], settings: [] }]);
 }
 `;
 

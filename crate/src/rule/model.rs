@@ -1,10 +1,137 @@
 //! Serde types of a rule file (`crate/rules/<platform>.toml`). Shared with `build.rs`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+use core::marker::PhantomData;
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserializer, Serializer};
 
 /// Texts by ISO 639-1 language code (`en`, `de`, ...).
-pub type Texts = BTreeMap<String, Vec<String>>;
+pub type Texts = LangMap<Vec<String>>;
+
+/// A small map by language code, sorted by key, as a TOML table or JSON object. A sorted `Vec`
+/// rather than a `BTreeMap`: these maps hold a handful of entries, and `BTreeMap`'s code was
+/// kilobytes of the wasm module. Iterates in key order, like a `BTreeMap`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LangMap<V>(Vec<(String, V)>);
+
+impl<V> Default for LangMap<V> {
+    fn default() -> Self {
+        LangMap(Vec::new())
+    }
+}
+
+impl<V> LangMap<V> {
+    /// An empty map.
+    pub fn new() -> Self {
+        LangMap(Vec::new())
+    }
+
+    fn at(&self, k: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| key.as_str().cmp(k))
+    }
+
+    /// Sets `k` to `v`; returns the value it replaces.
+    pub fn insert(&mut self, k: String, v: V) -> Option<V> {
+        match self.at(&k) {
+            Ok(i) => self.0.get_mut(i).map(|e| core::mem::replace(&mut e.1, v)),
+            Err(i) => {
+                self.0.insert(i, (k, v));
+                None
+            }
+        }
+    }
+
+    /// The value of `k`.
+    pub fn get(&self, k: &str) -> Option<&V> {
+        self.at(k).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
+    }
+
+    /// Whether `k` has a value.
+    pub fn contains_key(&self, k: &str) -> bool {
+        self.at(k).is_ok()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// Values in key order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a LangMap<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = core::iter::Map<
+        core::slice::Iter<'a, (String, V)>,
+        fn(&'a (String, V)) -> (&'a String, &'a V),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> FromIterator<(String, V)> for LangMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(it: I) -> Self {
+        let mut m = LangMap::new();
+        for (k, v) in it {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+impl<V: Serialize> Serialize for LangMap<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for LangMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Map<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Map<V> {
+            type Value = LangMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table by language code")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut m = LangMap::new();
+                while let Some((k, v)) = a.next_entry::<String, V>()? {
+                    m.insert(k, v);
+                }
+                Ok(m)
+            }
+        }
+        d.deserialize_map(Map(PhantomData))
+    }
+}
 
 /// One rule file: a platform and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,19 +237,19 @@ pub struct Setting {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// Control labels by language (automatic, safe-by-default).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub labels: Texts,
     /// Optional page-level confirmation texts.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub context: Texts,
     /// Texts that rule a control out.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub exclude: Texts,
     /// Extra destructive words never to click.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub never: Vec<String>,
     /// For a `select` control: the option texts that mean off, by language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub off_option: Texts,
     /// The steps to turn the setting off (automatic, safe-by-default).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -137,11 +264,11 @@ pub struct Setting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_subject: Option<String>,
     /// Ordered steps for the person, by language (required for guided).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub instructions: Texts,
     /// Guided: a plain text the person copies, by language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub prepared_text: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
+    pub prepared_text: LangMap<String>,
     /// Guided: which field of the form page the engine fills with the prepared text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<Prefill>,
@@ -173,7 +300,7 @@ pub struct Step {
     #[serde(rename = "do")]
     pub action: StepKind,
     /// For `choose`/`confirm`: the texts to look for, by language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub text: Texts,
 }
 
@@ -247,8 +374,8 @@ impl RuleError {
     }
 }
 
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(
             f,
             "{}: {}: {}: {}",
@@ -257,7 +384,33 @@ impl std::fmt::Display for RuleError {
     }
 }
 
-impl std::error::Error for RuleError {}
+impl core::error::Error for RuleError {}
+
+/// Built-in destructive words (normalised on use); a control whose name holds one is never
+/// clicked, whatever the rule says (shared with `build.rs`, which leaves out of the embedded
+/// rules the `never` words that hold one of these: they cannot add anything).
+pub const DESTRUCTIVE: &[&str] = &[
+    "delete",
+    "erase",
+    "remove",
+    "clear history",
+    "wipe",
+    "löschen",
+    "entfernen",
+    "supprimer",
+    "effacer",
+    "eliminar",
+    "borrar",
+    "excluir",
+    "cancellare",
+    "elimina",
+    "verwijderen",
+    "wissen",
+    "deletion",
+    "suppression",
+    "cancellazione",
+    "eliminacion",
+];
 
 /// Roles a snapshot control may have (and a rule may name).
 pub const KNOWN_ROLES: &[&str] = &[

@@ -1,9 +1,12 @@
 //! Validation of rule sets. Shared with `build.rs` (refers to the model as `super::model`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::model::{
     Automation, DefaultState, Expect, RuleError, RuleSet, Setting, StepKind, Texts, KNOWN_ROLES,
 };
-use std::collections::BTreeMap;
+use alloc::collections::BTreeMap;
 
 /// The file stem of a path (`crate/rules/x.toml` -> `x`).
 pub fn file_stem(file: &str) -> &str {
