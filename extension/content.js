@@ -118,6 +118,12 @@
 
   // ---------------------------------------------------------------- evaluation
 
+  // Light harvest (docs/architecture.md, "Harvest algorithm"): full records only for the control
+  // roles the engine reads on this platform (classify's `roles`); without them, the full harvest.
+  function snapshotNow() {
+    return harvest(document, window, { roles: page ? page.roles : undefined });
+  }
+
   const KIND = { automatic: "known", "safe-by-default": "safe-default", guided: "guided" };
 
   // The findings and suspects of an evaluation as banner items, in the order the banner takes
@@ -170,7 +176,7 @@
   // Harvests, asks the engine, updates the banner. Returns what the banner shows
   // ({ key, state }) or null.
   async function evaluate(mine, { watchIfAbsent = false } = {}) {
-    const { snapshot, elements } = harvest(document, window);
+    const { snapshot, elements } = snapshotNow();
     const reply = await send({ type: "evaluate", snapshot });
     if (mine !== session || running) return null;
     if (!reply.ok || !reply.evaluation) return null;
@@ -372,7 +378,7 @@
       : { setting: item.setting };
     for (let i = 0; i < LOOP_MAX; i++) {
       if (mine !== session) return null;
-      const { snapshot, elements } = harvest(document, window);
+      const { snapshot, elements } = snapshotNow();
       const sent = current;
       const reply = await send({ type: "step", snapshot, plan: current });
       if (mine !== session) return null;
