@@ -67,7 +67,8 @@
   ]);
 
   function collapse(s) {
-    return String(s ?? "").replace(WS, " ").trim();
+    if (s == null || s === "") return ""; // most attributes asked for are absent
+    return String(s).replace(WS, " ").trim();
   }
 
   // Cut to `max` UTF-16 code units, never splitting a surrogate pair.
@@ -86,7 +87,8 @@
   }
 
   function roleOf(el) {
-    const first = (el.getAttribute("role") || "").split(ASCII_WS).find(Boolean);
+    const attr = el.getAttribute("role");
+    const first = attr ? attr.split(ASCII_WS).find(Boolean) : undefined;
     if (first && ROLES.has(first)) return first;
     const tag = tagOf(el);
     if (tag === "input") {
@@ -154,6 +156,7 @@
   }
 
   function idTexts(doc, ids) {
+    if (ids == null || ids === "") return "";
     const parts = [];
     for (const id of String(ids ?? "").split(ASCII_WS)) {
       if (!id) continue;
