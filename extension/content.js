@@ -15,7 +15,12 @@
 
   const URL_THROTTLE_MS = 250;
   const URL_POLL_MS = 1000;
-  const WATCH_DEBOUNCE_MS = 300;
+  // The watcher's throttle: an evaluation WATCH_FIRST_MS after a mutation (a framework's render
+  // burst lands in one snapshot), and at least WATCH_GAP_MS between the starts of two
+  // evaluations, the gap doubling after each up to WATCH_GAP_MAX_MS.
+  const WATCH_FIRST_MS = 30;
+  const WATCH_GAP_MS = 60;
+  const WATCH_GAP_MAX_MS = 1000;
   const WATCH_MAX_MS = 20000;
   const WATCH_MAX_EVALUATIONS = 40;
   const SETTLE_QUIET_MS = 150;
@@ -118,6 +123,12 @@
 
   // ---------------------------------------------------------------- evaluation
 
+  // Light harvest (docs/architecture.md, "Harvest algorithm"): full records only for the control
+  // roles the engine reads on this platform (classify's `roles`); without them, the full harvest.
+  function snapshotNow() {
+    return harvest(document, window, { roles: page ? page.roles : undefined });
+  }
+
   const KIND = { automatic: "known", "safe-by-default": "safe-default", guided: "guided" };
 
   // The findings and suspects of an evaluation as banner items, in the order the banner takes
@@ -170,7 +181,7 @@
   // Harvests, asks the engine, updates the banner. Returns what the banner shows
   // ({ key, state }) or null.
   async function evaluate(mine, { watchIfAbsent = false } = {}) {
-    const { snapshot, elements } = harvest(document, window);
+    const { snapshot, elements } = snapshotNow();
     const reply = await send({ type: "evaluate", snapshot });
     if (mine !== session || running) return null;
     if (!reply.ok || !reply.evaluation) return null;
@@ -264,18 +275,28 @@
     show(evaluation, item, "manual");
     return { key: item.key, state: "manual" };
   }
-  // Bounded re-evaluation on DOM changes (debounced). Mode "absent": until a finding shows up
-  // (late rendering). Mode "after-done": to notice a setting that turns itself back on.
+  // Bounded re-evaluation on DOM changes. Mode "absent": until a finding shows up (late
+  // rendering). Mode "after-done": to notice a setting that turns itself back on.
+  // Throttled, not debounced: a page that never stops mutating (a growing feed) still gets
+  // looked at, at a falling rate; a control rendered after a quiet spell (longer than the
+  // current gap) is looked at WATCH_FIRST_MS later. Evaluations never overlap: a change during
+  // one schedules the next after it.
   function watch(mine, mode) {
     stopWatching();
     let evaluations = 0;
-    let timer = 0;
-    let busy = false;
+    let timer = 0; // the scheduled evaluation
+    let busy = false; // an evaluation is in flight
     let again = false; // the DOM changed while an evaluation was in flight
+    let gap = WATCH_GAP_MS; // minimum time between the starts of two evaluations
+    let last = -Infinity; // start of the last evaluation
     const started = Date.now();
+    const schedule = () => {
+      if (timer) return;
+      timer = setTimeout(run, Math.max(WATCH_FIRST_MS, last + gap - Date.now()));
+    };
     const observer = new MutationObserver(() => {
-      clearTimeout(timer);
-      timer = setTimeout(run, WATCH_DEBOUNCE_MS);
+      if (busy) again = true;
+      else schedule();
     });
     const limit = setTimeout(() => stop(), WATCH_MAX_MS);
     const stop = () => {
@@ -286,17 +307,17 @@
     };
     const handle = { stop };
     async function run() {
+      timer = 0;
       if (mine !== session || running) return;
-      if (busy) {
-        again = true;
-        return;
-      }
       if (evaluations >= WATCH_MAX_EVALUATIONS || Date.now() - started > WATCH_MAX_MS) {
         stop();
         return;
       }
+      if (evaluations > 0) gap = Math.min(gap * 2, WATCH_GAP_MAX_MS);
       evaluations++;
       busy = true;
+      again = false;
+      last = Date.now();
       const shown = await evaluate(mine);
       busy = false;
       if (mine !== session || watcher !== handle) return;
@@ -304,8 +325,7 @@
       else if (mode === "after-done" && shown && shown.state === "offer") stop();
       else if (again) {
         again = false;
-        clearTimeout(timer);
-        timer = setTimeout(run, WATCH_DEBOUNCE_MS);
+        schedule();
       }
     }
     watcher = handle;
@@ -372,7 +392,7 @@
       : { setting: item.setting };
     for (let i = 0; i < LOOP_MAX; i++) {
       if (mine !== session) return null;
-      const { snapshot, elements } = harvest(document, window);
+      const { snapshot, elements } = snapshotNow();
       const sent = current;
       const reply = await send({ type: "step", snapshot, plan: current });
       if (mine !== session) return null;

@@ -4,8 +4,19 @@
 // (crate/src/harvest.rs) implements the same spec; a conformance test compares both on every
 // static fixture (all fields except `visible`). Change both together.
 //
-// Usage: `const { snapshot, elements } = globalThis.untrainHarvest(document, window);`
+// Usage: `const { snapshot, elements } = globalThis.untrainHarvest(document, window, { roles });`
 // `elements[i]` is the DOM element of `snapshot.controls[i]`.
+//
+// Light harvest (what the content script sends): with `{ roles }` (classify(url).roles, the
+// control roles the engine reads on the platform) a control of any other role is only
+// `{ index, role, name }`; the element list, indices and rows are those of the full harvest.
+// Without options, or when `roles` is not an array, the full harvest (the conformance test
+// compares that one with the native harvester).
+//
+// Cost on a busy page (docs/architecture.md, "Harvest algorithm"): the controls are selected
+// with one cheap selector and an exact filter in JS (the long CONTROLS list costs ~3x as much in
+// querySelectorAll), the row rule asks only the neighbours in document order, and `<label for>`
+// is looked up in a map built once per harvest.
 "use strict";
 
 (() => {
@@ -25,6 +36,18 @@
     "[role=radio], [role=menuitem], [role=menuitemradio], [role=menuitemcheckbox], [role=option], " +
     "[role=tab], [role=button], a[href], textarea, input[type=text], input[type=email], " +
     "input:not([type]), [role=textbox]";
+  // One pass over the document for controls, headings and dialogs: a superset of CONTROLS,
+  // HEADINGS and DIALOGS, cheaper to match than the three lists; isControl(), isHeading() and
+  // isDialog() narrow it to exactly each of them.
+  const CANDIDATES = "input, select, button, a[href], textarea, [role], h1, h2, h3, dialog[open]";
+  // `[role=...]` of CONTROLS: whole attribute value, case-sensitive.
+  const CONTROL_ROLES = new Set([
+    "switch", "checkbox", "radio", "menuitem", "menuitemradio", "menuitemcheckbox", "option",
+    "tab", "button", "textbox",
+  ]);
+  // `input[type=...]` of CONTROLS (plus `input:not([type])`).
+  const CONTROL_INPUT_TYPES = new Set(["checkbox", "radio", "text", "email"]);
+  const HTML_NS = "http://www.w3.org/1999/xhtml";
   const HEADINGS = "h1, h2, h3, [role=heading]";
   const DIALOGS = "[role=dialog], [role=alertdialog], dialog[open]";
   const ROLES = new Set([
@@ -44,7 +67,8 @@
   ]);
 
   function collapse(s) {
-    return String(s ?? "").replace(WS, " ").trim();
+    if (s == null || s === "") return ""; // most attributes asked for are absent
+    return String(s).replace(WS, " ").trim();
   }
 
   // Cut to `max` UTF-16 code units, never splitting a surrogate pair.
@@ -63,7 +87,8 @@
   }
 
   function roleOf(el) {
-    const first = (el.getAttribute("role") || "").split(ASCII_WS).find(Boolean);
+    const attr = el.getAttribute("role");
+    const first = attr ? attr.split(ASCII_WS).find(Boolean) : undefined;
     if (first && ROLES.has(first)) return first;
     const tag = tagOf(el);
     if (tag === "input") {
@@ -86,7 +111,52 @@
     return INPUT_TYPES.has(type) ? type : "text";
   }
 
+  // ASCII lowercase (selectors' "ASCII case-insensitive"): a value with a non-ASCII character
+  // never equals an ASCII keyword, whatever toLowerCase() makes of it (KELVIN SIGN -> "k").
+  function asciiLower(s) {
+    return /[^\x00-\x7f]/.test(s) ? s : s.toLowerCase();
+  }
+
+  // Does `el`, an element of querySelectorAll(CANDIDATES), match CONTROLS? Same semantics as
+  // the selector: attributes without a namespace; `type` ASCII case-insensitive on HTML
+  // elements (case-sensitive on others); `role` whole-value and case-sensitive; `input` without
+  // a `type` attribute is a control, `type=""` or an unknown type is not. Type selectors match
+  // the local name exactly (the parser lowercases HTML tags; a selector's `input` never matches
+  // an HTML element named `INPUT` made by script).
+  // `role`: the element's role attribute (no namespace) or null.
+  function isControl(el, role) {
+    if (role !== null && CONTROL_ROLES.has(role)) return true;
+    switch (el.localName) {
+      case "select":
+      case "button":
+      case "textarea":
+        return true;
+      case "a":
+        return el.hasAttributeNS(null, "href");
+      case "input": {
+        const type = el.getAttributeNS(null, "type");
+        if (type === null) return true;
+        return CONTROL_INPUT_TYPES.has(el.namespaceURI === HTML_NS ? asciiLower(type) : type);
+      }
+      default:
+        return false;
+    }
+  }
+
+  // HEADINGS: `h1, h2, h3, [role=heading]` (`role`: the element's role attribute or null).
+  function isHeading(el, role) {
+    const tag = el.localName;
+    return tag === "h1" || tag === "h2" || tag === "h3" || role === "heading";
+  }
+
+  // DIALOGS: `[role=dialog], [role=alertdialog], dialog[open]`.
+  function isDialog(el, role) {
+    return role === "dialog" || role === "alertdialog" ||
+      (el.localName === "dialog" && el.hasAttributeNS(null, "open"));
+  }
+
   function idTexts(doc, ids) {
+    if (ids == null || ids === "") return "";
     const parts = [];
     for (const id of String(ids ?? "").split(ASCII_WS)) {
       if (!id) continue;
@@ -96,37 +166,45 @@
     return collapse(parts.join(" "));
   }
 
-  function labelFor(doc, el) {
+  // The first `<label>` in document order whose `for` is each id (one pass over the labels).
+  function labelMap(doc) {
+    const map = new Map();
+    for (const label of doc.getElementsByTagName("label")) {
+      const target = label.getAttribute("for");
+      if (target !== null && !map.has(target)) map.set(target, label);
+    }
+    return map;
+  }
+
+  // `labels`: a labelMap(doc) to reuse across controls, or null to search the document.
+  function labelFor(doc, el, labels) {
     const id = el.getAttribute("id");
     if (!id) return "";
+    if (labels) return textOf(labels.get(id));
     for (const label of doc.getElementsByTagName("label")) {
       if (label.getAttribute("for") === id) return textOf(label);
     }
     return "";
   }
 
-  function nameOf(el, doc = el.ownerDocument) {
-    const role = roleOf(el);
-    const tag = tagOf(el);
-    const candidates = [
-      () => collapse(el.getAttribute("aria-label")),
-      () => idTexts(doc, el.getAttribute("aria-labelledby")),
-      () => labelFor(doc, el),
-      () => textOf(el.parentElement ? el.parentElement.closest("label") : null),
-      () => (NAME_FROM_CONTENT.has(role) ? textOf(el) : ""),
-      () => collapse(el.getAttribute("title")),
-      () => (role === "textbox" ? collapse(el.getAttribute("placeholder")) : ""),
-      () => {
-        if (tag !== "input") return "";
-        const type = inputType(el);
-        return type === "button" || type === "submit" ? collapse(el.getAttribute("value")) : "";
-      },
-    ];
-    for (const candidate of candidates) {
-      const name = candidate();
-      if (name) return cut(name, NAME_MAX);
+  // The accessible name (harvest spec): the first non-empty candidate, in order.
+  function nameWith(el, doc, role, labels) {
+    let name = collapse(el.getAttribute("aria-label"));
+    if (!name) name = idTexts(doc, el.getAttribute("aria-labelledby"));
+    if (!name) name = labelFor(doc, el, labels);
+    if (!name) name = textOf(el.parentElement ? el.parentElement.closest("label") : null);
+    if (!name && NAME_FROM_CONTENT.has(role)) name = textOf(el);
+    if (!name) name = collapse(el.getAttribute("title"));
+    if (!name && role === "textbox") name = collapse(el.getAttribute("placeholder"));
+    if (!name && tagOf(el) === "input") {
+      const type = inputType(el);
+      if (type === "button" || type === "submit") name = collapse(el.getAttribute("value"));
     }
-    return "";
+    return name ? cut(name, NAME_MAX) : "";
+  }
+
+  function nameOf(el, doc = el.ownerDocument) {
+    return nameWith(el, doc, roleOf(el), null);
   }
 
   // `value` and `options` of a control (harvest spec): a textbox's live value, a select's
@@ -172,31 +250,59 @@
     return textOf(dialog.querySelector(HEADINGS));
   }
 
-  function harvest(doc = globalThis.document, win = globalThis.window) {
-    const inBanner = (el) => el.closest("#untrain-banner") !== null;
+  function harvest(doc = globalThis.document, win = globalThis.window, options = undefined) {
+    const roles = options && Array.isArray(options.roles) ? new Set(options.roles) : null;
+
+    // Anything inside `#untrain-banner` (the banner's host) is not the page's: the hosts are
+    // found once, then `contains` per control (cheaper than `closest` per control).
+    const banners = [...doc.querySelectorAll("#untrain-banner")];
+    const inBanner = (el) => {
+      for (const host of banners) if (host.contains(el)) return true;
+      return false;
+    };
     const elements = [];
     let truncated = false;
-    for (const el of doc.querySelectorAll(CONTROLS)) {
-      if (tagOf(el) === "input" && (el.getAttribute("type") || "").toLowerCase() === "hidden") continue;
-      if (inBanner(el)) continue;
+    const headingElements = [];
+    const dialogElements = [];
+    for (const el of doc.querySelectorAll(CANDIDATES)) {
+      const role = el.getAttributeNS(null, "role");
+      if (headingElements.length < MAX_HEADINGS && isHeading(el, role)) headingElements.push(el);
+      if (isDialog(el, role)) dialogElements.push(el);
+      if (truncated || !isControl(el, role)) continue;
+      if (tagOf(el) === "input" && asciiLower(el.getAttribute("type") || "") === "hidden") continue;
+      if (banners.length && inBanner(el)) continue;
       if (elements.length >= MAX_CONTROLS) {
         truncated = true;
-        break;
+        continue;
       }
       elements.push(el);
     }
 
-    // How many harvested controls each ancestor holds, for the row rule.
-    const counts = new Map();
-    for (const el of elements) {
-      for (let node = el.parentElement; node; node = node.parentElement) {
-        counts.set(node, (counts.get(node) || 0) + 1);
-      }
-    }
+    // Row rule: does `ancestor` (a strict ancestor of elements[i]) hold another harvested
+    // control? The harvested controls inside an element are a contiguous run of `elements`
+    // (document order), so it does iff one of the two neighbours of elements[i] is inside it
+    // (the element itself, when harvested, comes before its descendants and does not count).
+    // Same answer as counting every harvested control per ancestor, without the count.
+    const holdsAnother = (ancestor, i) => {
+      const before = i > 0 ? elements[i - 1] : null;
+      const after = i + 1 < elements.length ? elements[i + 1] : null;
+      return (before !== null && before !== ancestor && ancestor.contains(before)) ||
+        (after !== null && ancestor.contains(after));
+    };
+
+    let labels = null; // labelMap(doc), built on the first control with an id
+    const labelsOf = (el) => {
+      if (!labels && el.hasAttribute("id")) labels = labelMap(doc);
+      return labels;
+    };
 
     const controls = elements.map((el, index) => {
-      const tag = tagOf(el);
       const role = roleOf(el);
+      const name = nameWith(el, doc, role, labelsOf(el));
+      // Light harvest: the engine reads only the name of a control of another role.
+      if (roles && !roles.has(role)) return { index, role, name };
+
+      const tag = tagOf(el);
       const isInput = tag === "input";
       const type = isInput ? inputType(el) : null;
 
@@ -206,7 +312,7 @@
       if (row) {
         for (let level = 0; level < ROW_LEVELS; level++) {
           const next = row.parentElement;
-          if (!next || (counts.get(next) || 0) > 1) break;
+          if (!next || holdsAnother(next, index)) break;
           row = next;
         }
       }
@@ -228,21 +334,15 @@
         disabled: el.disabled === true || el.getAttribute("aria-disabled") === "true",
         visible: isVisible(el),
         in_dialog: el.closest(DIALOGS) !== null,
-        name: nameOf(el, doc),
+        name,
         text: cut(text, TEXT_MAX),
         hint: hintOf(el),
         ...valueOf(el, role),
       };
     });
 
-    const headings = [];
-    for (const h of doc.querySelectorAll(HEADINGS)) {
-      if (headings.length >= MAX_HEADINGS) break;
-      headings.push(cut(textOf(h), HEADING_MAX));
-    }
-
-    const dialogs = [];
-    for (const d of doc.querySelectorAll(DIALOGS)) dialogs.push(cut(dialogName(doc, d), HEADING_MAX));
+    const headings = headingElements.map((h) => cut(textOf(h), HEADING_MAX));
+    const dialogs = dialogElements.map((d) => cut(dialogName(doc, d), HEADING_MAX));
 
     let hasPassword = false;
     for (const input of doc.querySelectorAll("input[type=password]")) {
@@ -269,5 +369,9 @@
   // Helpers for the shell's "is it still the same control?" check before a click.
   harvest.roleOf = roleOf;
   harvest.nameOf = nameOf;
+  // The selectors the harvest spec defines (a test compares the one-pass selection with them).
+  harvest.CONTROLS = CONTROLS;
+  harvest.HEADINGS = HEADINGS;
+  harvest.DIALOGS = DIALOGS;
   globalThis.untrainHarvest = harvest;
 })();

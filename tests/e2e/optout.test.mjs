@@ -167,15 +167,31 @@ forEachBrowser('opt-out', (ctx) => {
         const first = await fixtureState(driver);
         assert.ok(!first.log.some((l) => l.startsWith('late:')), 'opened before the late render');
         assert.ok(!(key in first.state), 'the control is not there yet');
-        // Until the control appears there must be no offer.
+        // Until the control appears there must be no banner: every banner change is checked in
+        // the page, when it happens, against the fixture's log of the late render (reading the
+        // states after polling for the render would also see a banner shown right after it).
+        assert.deepEqual(await bannerStates(driver), [null], 'no banner at first');
+        await driver.executeScript(`
+          window.__bannerBeforeLate = [];
+          const check = () => {
+            const host = document.getElementById('untrain-banner');
+            if (host && !window.__fixture.log.some((l) => l.startsWith('late:'))) {
+              window.__bannerBeforeLate.push(host.getAttribute('data-state'));
+            }
+          };
+          check();
+          new MutationObserver(check).observe(document.documentElement, {
+            subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'],
+          });
+        `);
         await poll(async () => (await fixtureState(driver)).log.some((l) => l.startsWith('late:')), {
           timeout: 10000,
           what: 'the late render',
           interval: 50,
         });
-        const shown = await bannerStates(driver);
-        assert.ok(shown.every((x) => x === null), `no banner before the control existed: ${JSON.stringify(shown)}`);
         await waitForBannerState(driver, 'offer', 5000);
+        const early = await driver.executeScript('return window.__bannerBeforeLate');
+        assert.deepEqual(early, [], `no banner before the control existed: ${JSON.stringify(early)}`);
         const init = (await fixtureState(driver)).state;
         assert.equal(init[key], true);
         await optOut(ctx, { key, initial: init });
