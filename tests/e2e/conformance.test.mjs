@@ -37,16 +37,19 @@ function nativeSnapshot(fx) {
   return JSON.parse(out);
 }
 
-/** The engine the extension ships (dist/'s wasm-bindgen module), loaded in Node. */
+/** The engine the extension ships (dist/'s wasm-bindgen module and engine.js), loaded in Node. */
 async function shippedEngine() {
-  const pkg = path.join(CHROME_DIR, 'pkg');
-  // a .mjs copy: Node would otherwise guess the module type of pkg/untrain.js (and warn)
+  // .mjs copies: Node would otherwise guess the module type of the .js files (and warn)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-engine-'));
   try {
-    fs.copyFileSync(path.join(pkg, 'untrain.js'), path.join(dir, 'untrain.mjs'));
-    const m = await import(pathToFileURL(path.join(dir, 'untrain.mjs')).href);
-    m.initSync({ module: fs.readFileSync(path.join(pkg, 'untrain_bg.wasm')) });
-    return new m.Engine();
+    fs.mkdirSync(path.join(dir, 'pkg'));
+    fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
+    const glue = fs.readFileSync(path.join(CHROME_DIR, 'engine.js'), 'utf8').replace('./pkg/untrain.js', './pkg/untrain.mjs');
+    fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
+    const m = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
+    const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);
+    m.initSync({ module: fs.readFileSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm')) });
+    return wrap(m);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
