@@ -301,6 +301,19 @@ fn control(v: &Json) -> Result<Control, JsonError> {
 
 fn snapshot_of(v: &Json) -> Result<Snapshot, JsonError> {
     let r = Rd::new(v)?;
+    let controls = r.list("controls", control)?;
+    // indices follow the shell's element order: two controls with one index could make a plan
+    // name one element and mean another
+    for (i, pair) in controls.windows(2).enumerate() {
+        if let [a, b] = pair {
+            if b.index <= a.index {
+                return Err(JsonError::new("not above the previous control's index")
+                    .within("index")
+                    .within(&bracket(i + 1))
+                    .within("controls"));
+            }
+        }
+    }
     Ok(Snapshot {
         url: r.str("url", false)?,
         lang: r.str("lang", false)?,
@@ -309,7 +322,7 @@ fn snapshot_of(v: &Json) -> Result<Snapshot, JsonError> {
         dialogs: r.strs("dialogs", false)?,
         has_password: r.bool("has_password")?,
         truncated: r.bool("truncated")?,
-        controls: r.list("controls", control)?,
+        controls,
     })
 }
 

@@ -170,6 +170,14 @@ fn bad_input_is_a_clear_error() {
         ),
         ("{\"url\": \"\\x\"}", "not json: bad escape at byte 11"),
         ("{\"a\": 01}", "not json: bad number at byte 8"),
+        (
+            "{\"controls\": [{\"index\": 0}, {\"index\": 4}, {\"index\": 4}]}",
+            "controls[2].index: not above the previous control's index",
+        ),
+        (
+            "{\"controls\": [{\"index\": 2}, {\"index\": 1}]}",
+            "controls[1].index: not above the previous control's index",
+        ),
     ];
     for (text, want) in cases {
         assert_eq!(
@@ -323,6 +331,13 @@ proptest! {
         url in text(), title in text(), headings in proptest::collection::vec(text(), 0..3),
         has_password in any::<bool>(), controls in proptest::collection::vec(control(), 0..4),
     ) {
+        // indices increase, as the shell sends them
+        let mut controls = controls;
+        let mut next = 0;
+        for c in &mut controls {
+            next += c.index % 7 + 1;
+            c.index = next;
+        }
         let snap = Snapshot {
             url, lang: "en".into(), title, headings, dialogs: vec![], has_password,
             truncated: false, controls,
