@@ -3,7 +3,8 @@
 //!
 //! Formats are the serde ones of the same types (docs/architecture.md): the native CLI and
 //! tests use serde_json, the wasm module this code. `crate/tests/codec.rs` checks that both
-//! agree on every fixture page, every plan of the simulated flows and on random values.
+//! agree on every fixture page (snapshot, evaluation, the first steps of every plan) and on
+//! generated values.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
