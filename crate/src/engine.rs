@@ -450,9 +450,13 @@ fn suspect_key(name_n: &str, text_n: &str) -> String {
 struct View<'a> {
     /// The controls of the platform's roles, with their normalised name and row text.
     controls: Vec<(&'a Control, String, String)>,
-    /// Texts that may confirm a rule's `context`: title, headings, dialog names, and the
-    /// names of the controls of other roles (a selected "Data controls" tab).
+    /// Texts that may confirm a rule's `context`: title, headings, dialog names.
     page: Vec<String>,
+    /// The controls of other roles: only their names count, as context too (a selected "Data
+    /// controls" tab). Normalised when a context is not found elsewhere (on a busy page most are
+    /// links, and the page's heading usually confirms the context first).
+    others: Vec<&'a Control>,
+    other_names: core::cell::OnceCell<Vec<String>>,
     lang: &'a str,
 }
 
@@ -461,7 +465,7 @@ impl<'a> View<'a> {
     /// read; of the others only the name counts, as context. So a snapshot that carries just
     /// index, role and name for those reads the same as a full one (the shell's light harvest).
     fn new(s: &'a Snapshot, roles: &[String]) -> Self {
-        let (read, other): (Vec<&Control>, Vec<&Control>) = s
+        let (read, others): (Vec<&Control>, Vec<&Control>) = s
             .controls
             .iter()
             .take(MAX_CONTROLS)
@@ -474,14 +478,35 @@ impl<'a> View<'a> {
             .chain(s.headings.iter().take(200))
             .chain(s.dialogs.iter().take(200))
             .map(|t| normalize(t))
-            .chain(other.iter().map(|c| normalize(&c.name)))
             .filter(|t| !t.is_empty())
             .collect();
         View {
             controls,
             page,
+            others,
+            other_names: core::cell::OnceCell::new(),
             lang: &s.lang,
         }
+    }
+
+    /// The normalised names of the controls of other roles (computed on first use).
+    fn other_names(&self) -> &[String] {
+        self.other_names.get_or_init(|| {
+            self.others
+                .iter()
+                .map(|c| normalize(&c.name))
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+    }
+
+    /// Whether a normalised context text shows anywhere a context may be read.
+    fn shows(&self, ctx: &str) -> bool {
+        self.page.iter().any(|p| contains(p, ctx))
+            || self
+                .controls
+                .iter()
+                .any(|(_, n, t)| contains(n, ctx) || contains(t, ctx))
     }
 }
 
@@ -724,13 +749,10 @@ impl Engine {
         let lang = view.lang.split(['-', '_']).next().unwrap_or("");
         let covered = lang.is_empty() || s.context.contains_key(lang);
         if !c.context.is_empty() && covered {
-            let seen = c.context.iter().any(|ctx| {
-                view.page.iter().any(|p| contains(p, ctx))
-                    || view
-                        .controls
-                        .iter()
-                        .any(|(_, n, t)| contains(n, ctx) || contains(t, ctx))
-            });
+            let seen = c.context.iter().any(|ctx| view.shows(ctx))
+                || c.context
+                    .iter()
+                    .any(|ctx| view.other_names().iter().any(|n| contains(n, ctx)));
             if !seen {
                 return Match::Absent;
             }
