@@ -3,46 +3,19 @@
 //! every fixture page (snapshot, evaluation, the first steps of every plan), on the embedded
 //! rules, and on generated values with awkward strings.
 
+mod common;
+
+use common::{fixture_pages, fresh_plans, rule_files};
 use proptest::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use untrain::harvest::harvest;
 use untrain::{
     codec, inflate, json, Action, Decision, Engine, FailReason, Outcome, Plan, RuleSet, Snapshot,
-    SUSPECTED,
 };
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
 
 fn same_json(ours: &str, theirs: &impl serde::Serialize, what: &str) {
     let ours: Value = serde_json::from_str(ours).unwrap_or_else(|e| panic!("{what}: {e}: {ours}"));
     let theirs = serde_json::to_value(theirs).expect("serialisable");
     assert_eq!(ours, theirs, "{what}");
-}
-
-fn rule_files() -> Vec<(String, String)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("crate/rules"))
-        .expect("rules dir")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().expect("name").to_string_lossy();
-            (
-                format!("crate/rules/{name}"),
-                std::fs::read_to_string(p).expect("rule file"),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -103,41 +76,27 @@ fn embedded_rules_are_the_rule_files_with_nothing_that_matters_left_out() {
 fn every_fixture_page_reads_evaluates_and_plans_alike() {
     let sets = Engine::load_toml(&rule_files()).expect("valid rules");
     let e = Engine::from_rule_sets(sets.clone()).expect("engine");
-    let mut pages = 0;
-    for set in &sets {
-        for s in &set.settings {
-            for fx in &s.fixtures {
-                let html = std::fs::read_to_string(root().join("tests/fixtures").join(&fx.file))
-                    .expect("fixture");
-                let snap = harvest(&html, &fx.url);
-                let tag = format!("{} {}", s.id, fx.file);
-                // the snapshot as the background hands it over
-                let text = serde_json::to_string(&snap).expect("json");
-                assert_eq!(codec::snapshot(&text).expect("reads"), snap, "{tag}");
-                let page = e.classify(&fx.url);
-                same_json(&codec::page_info(page.as_ref()), &page, &tag);
-                let ev = e.evaluate(&snap);
-                same_json(&codec::evaluation(&ev), &ev, &tag);
-                let mut plans: Vec<Plan> = set.settings.iter().map(|x| Plan::new(&x.id)).collect();
-                for sus in &ev.suspected {
-                    let mut p = Plan::new(SUSPECTED);
-                    p.suspect = Some(sus.key.clone());
-                    plans.push(p);
-                }
-                for p in plans {
-                    let mut plan = p;
-                    for _ in 0..3 {
-                        let text = serde_json::to_string(&plan).expect("json");
-                        assert_eq!(codec::plan(&text).expect("reads"), plan, "{tag}");
-                        let d = e.next_step(&snap, plan);
-                        same_json(&codec::decision(&d), &d, &tag);
-                        plan = d.plan;
-                    }
-                }
-                pages += 1;
+    let pages = fixture_pages(&sets);
+    for fp in &pages {
+        let (snap, tag) = (&fp.snapshot, fp.tag());
+        // the snapshot as the background hands it over
+        let text = serde_json::to_string(snap).expect("json");
+        assert_eq!(&codec::snapshot(&text).expect("reads"), snap, "{tag}");
+        let page = e.classify(&fp.fixture.url);
+        same_json(&codec::page_info(page.as_ref()), &page, &tag);
+        let ev = e.evaluate(snap);
+        same_json(&codec::evaluation(&ev), &ev, &tag);
+        for mut plan in fresh_plans(fp.set, &ev) {
+            for _ in 0..3 {
+                let text = serde_json::to_string(&plan).expect("json");
+                assert_eq!(codec::plan(&text).expect("reads"), plan, "{tag}");
+                let d = e.next_step(snap, plan);
+                same_json(&codec::decision(&d), &d, &tag);
+                plan = d.plan;
             }
         }
     }
+    let pages = pages.len();
     assert!(pages > 100, "{pages} pages");
     same_json(&codec::page_info(None), &Option::<()>::None, "null page");
 }

@@ -3,36 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use untrain::harvest::harvest;
+use common::{fixture_pages, rule_files};
+
 use untrain::rule::model::{Expect, StepKind};
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Reason, Snapshot, State};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
-
-fn rule_files() -> Vec<(String, String)> {
-    let dir = root().join("crate/rules");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().expect("name").to_string_lossy();
-            (
-                format!("crate/rules/{name}"),
-                std::fs::read_to_string(p).expect("readable rule file"),
-            )
-        })
-        .collect()
-}
 
 /// Runs the plan on snapshots from `page(call, plan)` until done/failed; returns the end action
 /// and the clicked indices. Panics on more calls than the bounds allow.
@@ -75,180 +49,169 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
     let e = Engine::from_rule_sets(sets.clone()).expect("engine");
     let mut checked = 0;
     let mut failures = Vec::new();
-    for set in &sets {
-        for s in &set.settings {
-            let simple = s.steps.iter().all(|st| {
-                matches!(
-                    st.action,
-                    StepKind::ClickControl | StepKind::Verify | StepKind::OpenTab
-                )
-            });
-            for fx in &s.fixtures {
-                let path = root().join("tests/fixtures").join(&fx.file);
-                let html = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-                let snap = harvest(&html, &fx.url);
-                let ev = e.evaluate(&snap);
-                let f = ev.findings.iter().find(|f| f.setting == s.id);
-                let got = match f {
-                    None => Expect::Absent,
-                    Some(f) if f.reason == Some(Reason::Absent) => Expect::Absent,
-                    Some(f) => match f.state {
-                        State::On => Expect::On,
-                        State::Off => Expect::Off,
-                        State::Unknown => Expect::Unknown,
-                        State::Manual => Expect::Manual,
-                    },
-                };
-                let tag = format!("{} {} ({})", s.id, fx.file, fx.url);
-                checked += 1;
-                if got != fx.expect {
-                    failures.push(format!(
-                        "{tag}: expected {:?}, got {got:?} ({f:?})",
-                        fx.expect
-                    ));
+    for fp in fixture_pages(&sets) {
+        let (s, fx, snap) = (fp.setting, fp.fixture, fp.snapshot);
+        let simple = s.steps.iter().all(|st| {
+            matches!(
+                st.action,
+                StepKind::ClickControl | StepKind::Verify | StepKind::OpenTab
+            )
+        });
+        let ev = e.evaluate(&snap);
+        let f = ev.findings.iter().find(|f| f.setting == s.id);
+        let got = match f {
+            None => Expect::Absent,
+            Some(f) if f.reason == Some(Reason::Absent) => Expect::Absent,
+            Some(f) => match f.state {
+                State::On => Expect::On,
+                State::Off => Expect::Off,
+                State::Unknown => Expect::Unknown,
+                State::Manual => Expect::Manual,
+            },
+        };
+        let tag = format!("{} {} ({})", s.id, fx.file, fx.url);
+        checked += 1;
+        if got != fx.expect {
+            failures.push(format!(
+                "{tag}: expected {:?}, got {got:?} ({f:?})",
+                fx.expect
+            ));
+            continue;
+        }
+        // the banner and the popup show the label a person sees on the page
+        if matches!(fx.expect, Expect::On | Expect::Off)
+            && f.is_some_and(|f| f.label.trim().is_empty())
+        {
+            failures.push(format!("{tag}: finding has an empty label"));
+        }
+        match fx.expect {
+            Expect::On => {
+                let control = f.and_then(|f| f.control).expect("on has a control");
+                let first = e.next_step(&snap, Plan::new(&s.id));
+                let tab_first = s.steps.first().map(|st| st.action) == Some(StepKind::OpenTab);
+                match &first.action {
+                    Action::Click { index, .. } if *index == control => {}
+                    Action::Select { index, .. } if *index == control => {}
+                    // the setting's tab is not open: the plan opens it first
+                    Action::Click { role, .. } if tab_first && role == "tab" => continue,
+                    other => {
+                        failures.push(format!("{tag}: first step {other:?}, want click {control}"));
+                        continue;
+                    }
+                }
+                if !simple {
                     continue;
                 }
-                // the banner and the popup show the label a person sees on the page
-                if matches!(fx.expect, Expect::On | Expect::Off)
-                    && f.is_some_and(|f| f.label.trim().is_empty())
-                {
-                    failures.push(format!("{tag}: finding has an empty label"));
+                // the page accepts the click: the control flips and stays
+                let mut flipped = snap.clone();
+                if let Some(c) = flipped.controls.iter_mut().find(|c| c.index == control) {
+                    common::flip(c);
                 }
-                match fx.expect {
-                    Expect::On => {
-                        let control = f.and_then(|f| f.control).expect("on has a control");
-                        let first = e.next_step(&snap, Plan::new(&s.id));
-                        let tab_first =
-                            s.steps.first().map(|st| st.action) == Some(StepKind::OpenTab);
-                        match &first.action {
-                            Action::Click { index, .. } if *index == control => {}
-                            Action::Select { index, .. } if *index == control => {}
-                            // the setting's tab is not open: the plan opens it first
-                            Action::Click { role, .. } if tab_first && role == "tab" => continue,
-                            other => {
-                                failures.push(format!(
-                                    "{tag}: first step {other:?}, want click {control}"
-                                ));
-                                continue;
+                let (end, clicked) = drive(&e, &s.id, |call, _| {
+                    if call == 0 {
+                        snap.clone()
+                    } else {
+                        flipped.clone()
+                    }
+                });
+                if !matches!(
+                    end,
+                    Action::Done {
+                        outcome: Outcome::TurnedOff,
+                        ..
+                    }
+                ) || clicked != vec![control]
+                {
+                    failures.push(format!(
+                        "{tag}: accepted flow ended {end:?}, clicked {clicked:?}"
+                    ));
+                }
+                // the page flips the control back after our click
+                let (end, clicked) = drive(&e, &s.id, |call, _| match call {
+                    0 => snap.clone(),
+                    1 => flipped.clone(),
+                    _ => snap.clone(),
+                });
+                if !matches!(
+                    end,
+                    Action::Failed {
+                        reason: FailReason::Reverted,
+                        ..
+                    }
+                ) || clicked.len() != 1
+                {
+                    failures.push(format!(
+                        "{tag}: reverting page ended {end:?}, clicked {clicked:?}"
+                    ));
+                }
+                // the page ignores the click
+                let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
+                if !matches!(
+                    end,
+                    Action::Failed {
+                        reason: FailReason::NotAccepted,
+                        ..
+                    }
+                ) || clicked.len() != 1
+                {
+                    failures.push(format!(
+                        "{tag}: ignoring page ended {end:?}, clicked {clicked:?}"
+                    ));
+                }
+            }
+            Expect::Off => {
+                let d = e.next_step(&snap, Plan::new(&s.id));
+                if !matches!(
+                    d.action,
+                    Action::Done {
+                        outcome: Outcome::AlreadyOff,
+                        ..
+                    }
+                ) || !d.plan.clicked.is_empty()
+                {
+                    failures.push(format!("{tag}: off page planned {:?}", d.action));
+                }
+            }
+            Expect::Manual => {
+                // guided: at most a fill of the form's field, never a click
+                let (end, _) = drive(&e, &s.id, |call, clicked| {
+                    let mut sn = snap.clone();
+                    if call > 0 {
+                        for c in sn.controls.iter_mut() {
+                            if clicked.contains(&c.index) {
+                                c.value = s
+                                    .prefill
+                                    .as_ref()
+                                    .and(s.prepared_text.get(&snap.lang))
+                                    .or(s.prepared_text.get("en"))
+                                    .cloned();
                             }
-                        }
-                        if !simple {
-                            continue;
-                        }
-                        // the page accepts the click: the control flips and stays
-                        let mut flipped = snap.clone();
-                        if let Some(c) = flipped.controls.iter_mut().find(|c| c.index == control) {
-                            common::flip(c);
-                        }
-                        let (end, clicked) = drive(&e, &s.id, |call, _| {
-                            if call == 0 {
-                                snap.clone()
-                            } else {
-                                flipped.clone()
-                            }
-                        });
-                        if !matches!(
-                            end,
-                            Action::Done {
-                                outcome: Outcome::TurnedOff,
-                                ..
-                            }
-                        ) || clicked != vec![control]
-                        {
-                            failures.push(format!(
-                                "{tag}: accepted flow ended {end:?}, clicked {clicked:?}"
-                            ));
-                        }
-                        // the page flips the control back after our click
-                        let (end, clicked) = drive(&e, &s.id, |call, _| match call {
-                            0 => snap.clone(),
-                            1 => flipped.clone(),
-                            _ => snap.clone(),
-                        });
-                        if !matches!(
-                            end,
-                            Action::Failed {
-                                reason: FailReason::Reverted,
-                                ..
-                            }
-                        ) || clicked.len() != 1
-                        {
-                            failures.push(format!(
-                                "{tag}: reverting page ended {end:?}, clicked {clicked:?}"
-                            ));
-                        }
-                        // the page ignores the click
-                        let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
-                        if !matches!(
-                            end,
-                            Action::Failed {
-                                reason: FailReason::NotAccepted,
-                                ..
-                            }
-                        ) || clicked.len() != 1
-                        {
-                            failures.push(format!(
-                                "{tag}: ignoring page ended {end:?}, clicked {clicked:?}"
-                            ));
                         }
                     }
-                    Expect::Off => {
-                        let d = e.next_step(&snap, Plan::new(&s.id));
-                        if !matches!(
-                            d.action,
-                            Action::Done {
-                                outcome: Outcome::AlreadyOff,
-                                ..
-                            }
-                        ) || !d.plan.clicked.is_empty()
-                        {
-                            failures.push(format!("{tag}: off page planned {:?}", d.action));
-                        }
+                    sn
+                });
+                // prefilled when the field is found empty; manual when there is no
+                // field or the person already wrote something
+                let field = f
+                    .and_then(|f| f.control)
+                    .and_then(|i| snap.controls.iter().find(|c| c.index == i));
+                let want = match field {
+                    Some(c) if c.value.as_deref().unwrap_or("").trim().is_empty() => {
+                        Outcome::Prefilled
                     }
-                    Expect::Manual => {
-                        // guided: at most a fill of the form's field, never a click
-                        let (end, _) = drive(&e, &s.id, |call, clicked| {
-                            let mut sn = snap.clone();
-                            if call > 0 {
-                                for c in sn.controls.iter_mut() {
-                                    if clicked.contains(&c.index) {
-                                        c.value = s
-                                            .prefill
-                                            .as_ref()
-                                            .and(s.prepared_text.get(&snap.lang))
-                                            .or(s.prepared_text.get("en"))
-                                            .cloned();
-                                    }
-                                }
-                            }
-                            sn
-                        });
-                        // prefilled when the field is found empty; manual when there is no
-                        // field or the person already wrote something
-                        let field = f
-                            .and_then(|f| f.control)
-                            .and_then(|i| snap.controls.iter().find(|c| c.index == i));
-                        let want = match field {
-                            Some(c) if c.value.as_deref().unwrap_or("").trim().is_empty() => {
-                                Outcome::Prefilled
-                            }
-                            _ => Outcome::Manual,
-                        };
-                        if !matches!(end, Action::Done { outcome, .. } if outcome == want) {
-                            failures
-                                .push(format!("{tag}: guided flow ended {end:?}, want {want:?}"));
-                        }
-                    }
-                    Expect::Unknown | Expect::Absent => {
-                        let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
-                        if !clicked.is_empty() || !matches!(end, Action::Failed { .. }) {
-                            failures.push(format!(
-                                "{tag}: {:?} page ended {end:?}, clicked {clicked:?}",
-                                fx.expect
-                            ));
-                        }
-                    }
+                    _ => Outcome::Manual,
+                };
+                if !matches!(end, Action::Done { outcome, .. } if outcome == want) {
+                    failures.push(format!("{tag}: guided flow ended {end:?}, want {want:?}"));
+                }
+            }
+            Expect::Unknown | Expect::Absent => {
+                let (end, clicked) = drive(&e, &s.id, |_, _| snap.clone());
+                if !clicked.is_empty() || !matches!(end, Action::Failed { .. }) {
+                    failures.push(format!(
+                        "{tag}: {:?} page ended {end:?}, clicked {clicked:?}",
+                        fx.expect
+                    ));
                 }
             }
         }

@@ -1,7 +1,89 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use untrain::{Control, Engine};
+use std::path::{Path, PathBuf};
+use untrain::harvest::harvest;
+use untrain::{Control, Engine, Evaluation, Plan, RuleSet, Snapshot, SUSPECTED};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Every `crate/rules/*.toml` as `(path, text)`, sorted by path.
+pub fn rule_files() -> Vec<(String, String)> {
+    let dir = root().join("crate/rules");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy();
+            (
+                format!("crate/rules/{name}"),
+                std::fs::read_to_string(p).expect("readable rule file"),
+            )
+        })
+        .collect()
+}
+
+/// A fixture page of `crate/rules`, harvested natively at its URL.
+pub struct FixturePage<'a> {
+    /// The rule file the fixture belongs to.
+    pub set: &'a RuleSet,
+    /// The setting that lists it.
+    pub setting: &'a untrain::Setting,
+    /// The fixture entry.
+    pub fixture: &'a untrain::rule::model::Fixture,
+    /// Its snapshot.
+    pub snapshot: Snapshot,
+}
+
+impl FixturePage<'_> {
+    /// `"<setting id> <fixture file>"`, for assertion messages.
+    pub fn tag(&self) -> String {
+        format!("{} {}", self.setting.id, self.fixture.file)
+    }
+}
+
+/// Every fixture page the rule sets list, in rule-file order, each harvested natively.
+pub fn fixture_pages(sets: &[RuleSet]) -> Vec<FixturePage<'_>> {
+    let mut out = Vec::new();
+    for set in sets {
+        for setting in &set.settings {
+            for fixture in &setting.fixtures {
+                let path = root().join("tests/fixtures").join(&fixture.file);
+                let html = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+                let snapshot = harvest(&html, &fixture.url);
+                out.push(FixturePage {
+                    set,
+                    setting,
+                    fixture,
+                    snapshot,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A fresh plan for every setting of `set` and for every suspect of `ev`.
+pub fn fresh_plans(set: &RuleSet, ev: &Evaluation) -> Vec<Plan> {
+    let mut plans: Vec<Plan> = set.settings.iter().map(|x| Plan::new(&x.id)).collect();
+    for sus in &ev.suspected {
+        let mut p = Plan::new(SUSPECTED);
+        p.suspect = Some(sus.key.clone());
+        plans.push(p);
+    }
+    plans
+}
 
 /// Where the malformed-rule tables pretend their file lives.
 pub const FILE: &str = "crate/rules/demo.toml";
