@@ -112,10 +112,19 @@ impl<'a> Rd<'a> {
             .map_err(|e| e.within(k))
     }
 
-    fn texts(&self, k: &str, required: bool) -> Result<Texts, JsonError> {
+    fn lang_map<V>(
+        &self,
+        k: &str,
+        required: bool,
+        read: fn(&Json) -> Result<V, JsonError>,
+    ) -> Result<LangMap<V>, JsonError> {
         self.get(k, required)?
-            .map_or(Ok(Texts::new()), texts)
+            .map_or(Ok(LangMap::new()), |v| lang_map(v, read))
             .map_err(|e| e.within(k))
+    }
+
+    fn texts(&self, k: &str, required: bool) -> Result<Texts, JsonError> {
+        self.lang_map(k, required, strings)
     }
 
     fn list<T>(
@@ -182,19 +191,11 @@ fn strings(v: &Json) -> Result<Vec<String>, JsonError> {
     list(v, string)
 }
 
-fn texts(v: &Json) -> Result<Texts, JsonError> {
-    // inserted one by one: collecting into a BTreeMap sorts, and sort code is large in wasm
-    let mut m = Texts::new();
-    for (k, x) in fields(v)? {
-        m.insert(k.clone(), strings(x).map_err(|e| e.within(k))?);
-    }
-    Ok(m)
-}
-
-fn string_map(v: &Json) -> Result<LangMap<String>, JsonError> {
+/// A table by language code, each value read by `read`.
+fn lang_map<V>(v: &Json, read: fn(&Json) -> Result<V, JsonError>) -> Result<LangMap<V>, JsonError> {
     let mut m = LangMap::new();
     for (k, x) in fields(v)? {
-        m.insert(k.clone(), string(x).map_err(|e| e.within(k))?);
+        m.insert(k.clone(), read(x).map_err(|e| e.within(k))?);
     }
     Ok(m)
 }
@@ -377,10 +378,6 @@ fn setting(v: &Json) -> Result<Setting, JsonError> {
         None | Some(Json::Null) => None,
         Some(p) => Some(prefill(p).map_err(|e| e.within("prefill"))?),
     };
-    let prepared_text = match r.get("prepared_text", false)? {
-        None => LangMap::new(),
-        Some(m) => string_map(m).map_err(|e| e.within("prepared_text"))?,
-    };
     Ok(Setting {
         id: r.str("id", true)?,
         title: r.str("title", true)?,
@@ -402,7 +399,7 @@ fn setting(v: &Json) -> Result<Setting, JsonError> {
         email: r.opt_str("email")?,
         email_subject: r.opt_str("email_subject")?,
         instructions: r.texts("instructions", false)?,
-        prepared_text,
+        prepared_text: r.lang_map("prepared_text", false, string)?,
         prefill,
         // fixtures are for tests; the embedded rules carry none
         fixtures: Vec::new(),
