@@ -50,15 +50,33 @@ pub const EMBEDDED_RULES_DEFLATE: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/rules.json.deflate"));
 
 /// Engine errors.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// The embedded rules could not be read.
-    #[error("embedded rules: {0}")]
     Embedded(String),
     /// Rule sets failed validation.
-    #[error("invalid rules: {0}")]
     InvalidRules(String),
 }
+
+impl Error {
+    /// `embedded rules: ...` / `invalid rules: ...`: the one text of the error, for `Display`
+    /// and for the wasm facade (built without `core::fmt`, which the module otherwise does not
+    /// need).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Embedded(d) => ["embedded rules: ", d].concat(),
+            Error::InvalidRules(d) => ["invalid rules: ", d].concat(),
+        }
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for Error {}
 
 impl Engine {
     /// An engine over the rules embedded at build time (validated by `build.rs`), inflated

@@ -48,9 +48,7 @@ pub fn load() -> String {
             let _ = ENGINE.set(Box::new(e));
             String::new()
         }
-        // by hand, not `to_string()`: no `core::fmt` in the module
-        Err(crate::Error::Embedded(d)) => error(&["embedded rules: ", &d].concat()),
-        Err(crate::Error::InvalidRules(d)) => error(&["invalid rules: ", &d].concat()),
+        Err(e) => error(&e.message()),
     }
 }
 
