@@ -681,7 +681,9 @@ impl Engine {
         &self.sets
     }
 
-    /// The platforms and their settings, for the popup.
+    /// The platforms and their settings (the popup's list), as serde types. The wasm facade
+    /// writes the same JSON straight from the rule sets (`codec::platforms`, no copies);
+    /// `crate/tests/codec.rs` checks the two agree.
     pub fn platforms(&self) -> Vec<PlatformInfo> {
         self.sets
             .iter()
