@@ -1,10 +1,12 @@
 // Untrain banner (classic content script, loaded before content.js).
 //
 // Contract (docs/architecture.md, "Banner"): host <div id="untrain-banner"
-// data-kind="known|safe-default|guided|suspected" data-state=... data-platform=...
-// data-setting=... [data-suspect=...]> on document.documentElement with a
-// CLOSED shadow root; the opt-out button acts only on trusted clicks; the banner sits at a
-// corner that does not overlap the setting's control.
+// data-kind="known|safe-default|guided|suspected" data-state=...> on
+// document.documentElement with a CLOSED shadow root; the opt-out button acts only on trusted
+// clicks; the banner sits at a corner that does not overlap the setting's control. What the
+// banner is about (platform, setting, suspect, re-enabled) is on the box inside the closed root
+// (data-platform, data-setting, data-suspect, data-reenabled), not on the host: the page can see
+// the host, and only needs to see that a banner is there and its state.
 "use strict";
 
 (() => {
@@ -191,9 +193,12 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
       if (o.state === "working") return t("bannerFilling");
       return t("bannerGuided", [o.platformName, title]);
     }
+    // Found only by its wording (the keyword fallback): say so, plainly, and let the person judge.
+    if (o.unsure && o.state === "offer") return t("bannerOfferUnsure", [o.platformName, label]);
+    if (o.unsure && o.state === "already-off") return t("bannerAlreadyOffUnsure", [label]);
     switch (o.state) {
       case "offer":
-        // popup hook: "was off on 3 May, now on"
+        // "was off on 3 May, now on"
         if (o.wasOffAt) return t("bannerReenabled", [o.platformName, label, shortDate(o.wasOffAt)]);
         return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
       case "working":
@@ -277,7 +282,9 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
   }
 
-  // Clipboard when the page allows it; otherwise the text is shown selected for Ctrl+C.
+  // The async clipboard API where the page allows it (its text goes to the clipboard as is: no
+  // `copy` event, so a page listener cannot rewrite it); otherwise the text is shown selected
+  // for Ctrl+C. Never document.execCommand("copy"), whose `copy` event the page could change.
   function copyText(text, guide, status) {
     let area = guide.querySelector("textarea");
     if (!area) {
@@ -292,16 +299,6 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     const selected = () => {
       status.textContent = t("copySelected");
     };
-    let copied = false;
-    try {
-      copied = document.execCommand("copy");
-    } catch {
-      copied = false;
-    }
-    if (copied) {
-      status.textContent = t("copied");
-      return;
-    }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(() => {
         status.textContent = t("copied");
@@ -311,7 +308,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     }
   }
 
-  // popup hook: a short date in the extension's language ("3 May")
+  // A short date in the extension's language ("3 May").
   function shortDate(ms) {
     try {
       return new Date(ms).toLocaleDateString(t("locale"), { day: "numeric", month: "short" });
@@ -332,14 +329,17 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     // would see.
     setData(host, "kind", options.kind || "known");
     setData(host, "state", options.state);
-    setData(host, "platform", options.platform || "");
-    setData(host, "setting", options.setting || "");
-    if (options.kind === "suspected") setData(host, "suspect", options.suspect || "");
-    else if ("suspect" in host.dataset) delete host.dataset.suspect;
-    // popup hook: data-reenabled="true" while the offer is about a setting that was off before
-    if (options.state === "offer" && options.wasOffAt) setData(host, "reenabled", "true");
-    else if (host.dataset.reenabled) delete host.dataset.reenabled;
-    setData(parts.box, "state", options.state);
+    const box = parts.box;
+    setData(box, "state", options.state);
+    setData(box, "platform", options.platform || "");
+    setData(box, "setting", options.setting || "");
+    if (options.kind === "suspected") setData(box, "suspect", options.suspect || "");
+    else if ("suspect" in box.dataset) delete box.dataset.suspect;
+    // data-reenabled="true" while the offer is about a setting that was off before
+    if (options.state === "offer" && options.wasOffAt) setData(box, "reenabled", "true");
+    else if (box.dataset.reenabled) delete box.dataset.reenabled;
+    if (options.unsure) setData(box, "unsure", "true");
+    else if (box.dataset.unsure) delete box.dataset.unsure;
 
     const text = message(options);
     if (parts.msg.textContent !== text) parts.msg.textContent = text;

@@ -35,6 +35,8 @@
   let page = null; // classify() reply for the current URL
   let watcher = null; // { stop() } of the bounded re-evaluation watcher
   let running = false; // an opt-out loop is running
+  let urlChangedWhileRunning = false; // replayed when the loop ends
+  let readAt = 0; // when the snapshot of the last evaluation was taken
   let lastShown = null; // { state, key } the banner shows
   // Per URL: what Untrain did for each item (key: setting id or "suspected:<key>"), which
   // items the person closed, and which guided forms were already filled once.
@@ -88,8 +90,11 @@
     if (location.href !== href) onUrl(location.href);
   }
 
+  // Every URL signal (DOM mutations, popstate, hashchange) goes through one throttle: at most
+  // one URL check per URL_THROTTLE_MS, so a page that changes its URL thousands of times costs
+  // at most a few evaluations a second (the 1 s poll is the backstop).
   let urlCheckPending = false;
-  const urlObserver = new MutationObserver(() => {
+  function queueUrlCheck() {
     // Cheap on busy pages (a feed): one timer at most, then a string comparison.
     if (urlCheckPending) return;
     urlCheckPending = true;
@@ -97,13 +102,17 @@
       urlCheckPending = false;
       checkUrl();
     }, URL_THROTTLE_MS);
-  });
+  }
+  const urlObserver = new MutationObserver(queueUrlCheck);
 
   async function onUrl(url) {
     href = url;
     // A step of a running opt-out may change the URL (a dialog route): let the loop finish;
-    // its result stays shown for the URL it ended on.
-    if (running) return;
+    // its result stays shown, and the new URL is looked at once it has ended (afterRun).
+    if (running) {
+      urlChangedWhileRunning = true;
+      return;
+    }
     const mine = ++session;
     stopWatching();
     lastShown = null;
@@ -146,6 +155,9 @@
         label: f.label || "",
         title: f.title || "",
         finding: f,
+        // Found by the keyword fallback, not by one of the rule's labels: shown, never acted on
+        // without the person ("Untrain is not sure").
+        unsure: f.matched_by === "keywords",
         info: (infos && infos[f.setting]) || null,
         control: f.control == null ? null : elements[f.control] || null,
       });
@@ -182,6 +194,7 @@
   // ({ key, state }) or null.
   async function evaluate(mine, { watchIfAbsent = false } = {}) {
     const { snapshot, elements } = snapshotNow();
+    const harvestedAt = Date.now();
     const reply = await send({ type: "evaluate", snapshot });
     if (mine !== session || running) return null;
     if (!reply.ok || !reply.evaluation) return null;
@@ -197,10 +210,12 @@
     }
 
     // The popup asked to opt out in this tab: every automatic setting that is on, one after
-    // the other (never safe-by-default settings, guided fills or suspects).
+    // the other (never safe-by-default settings, guided fills or suspects, and never a control
+    // found only by keywords: Untrain is not sure it is the setting, the person decides).
     if (reply.auto) {
-      const autos = items.filter((i) => i.kind === "known" && i.state === "on");
+      const autos = items.filter((i) => i.kind === "known" && i.state === "on" && !i.unsure);
       if (autos.length) {
+        readAt = harvestedAt;
         runAll(mine, evaluation, autos);
         return { key: autos[0].key, state: "working" };
       }
@@ -341,10 +356,19 @@
 
   // ---------------------------------------------------------------- opt-out loop
 
-  // Still the control the engine means? Same role and accessible name as in its snapshot.
-  function same(el, action) {
-    return Boolean(el && el.isConnected && harvest.roleOf(el) === action.role &&
-      harvest.nameOf(el) === action.name);
+  // Still the control the engine means, in the state it read? Same role and accessible name as
+  // in its snapshot, and, read again right now, the same state (checked, aria-checked,
+  // aria-pressed, data-state, disabled, value) as the snapshot's record: a page that hydrated,
+  // synced another tab's change or took the person's own click between the snapshot and now
+  // gets a fresh snapshot and a fresh decision, never a click planned on a stale state.
+  const STATE_FIELDS = ["checked", "aria_checked", "aria_pressed", "data_state", "disabled", "value"];
+  function same(el, action, record) {
+    if (!el || !el.isConnected || harvest.roleOf(el) !== action.role || harvest.nameOf(el) !== action.name) {
+      return false;
+    }
+    if (!record) return false;
+    const now = harvest.stateOf(el);
+    return STATE_FIELDS.every((f) => record[f] === undefined || (now[f] ?? null) === (record[f] ?? null));
   }
 
   function collapse(text) {
@@ -405,7 +429,7 @@
         case "fill": {
           const el = elements[action.index];
           let acted = false;
-          if (same(el, action)) {
+          if (same(el, action, snapshot.controls[action.index])) {
             if (action.kind === "click") {
               el.click();
               acted = true;
@@ -452,30 +476,55 @@
     } finally {
       running = false;
     }
-    if (!result || mine !== session) return;
-    finish(mine, evaluation, item, result);
+    if (result && mine === session) finish(mine, evaluation, item, result);
+    afterRun(mine);
   }
 
-  // Several automatic settings in turn ("open and opt out" from the popup): each plan runs to
-  // its verified end before the next starts; a failure stops the sequence.
+  // Auto mode acts without the person: only on a page that has settled, and with two reads
+  // of "on" at least AUTO_READ_GAP_MS apart (the evaluation's, then the plan's own first read)
+  // so a page that hydrates from a placeholder state is not clicked on its first frame.
+  const AUTO_READ_GAP_MS = 300;
+
+  // Several automatic settings in turn ("open and opt out" from the popup, "opt out
+  // everywhere"): each plan runs to its verified end before the next starts; a failure does not
+  // stop the others (each ends on its own, and the background reports each). The banner then
+  // shows the first failure, else the last result.
   async function runAll(mine, evaluation, items) {
     if (running || mine !== session) return;
     running = true;
     stopWatching();
-    let last = null;
+    let shown = null;
     try {
+      show(evaluation, items[0], "working");
+      await settle();
+      const gap = readAt + AUTO_READ_GAP_MS - Date.now();
+      if (gap > 0) await sleep(gap);
       for (const item of items) {
+        if (mine !== session) return;
         show(evaluation, item, "working");
         const result = await plan(mine, item);
         if (!result || mine !== session) return;
         results.set(item.key, { ...result, label: result.label || item.label });
-        last = { item, result };
-        if (result.state === "failed") break;
+        if (!shown || shown.result.state !== "failed") shown = { item, result };
       }
     } finally {
       running = false;
     }
-    if (last) finish(mine, evaluation, last.item, last.result);
+    if (shown) finish(mine, evaluation, shown.item, shown.result);
+    afterRun(mine);
+  }
+
+  // The URL changed while a loop ran (a dialog route, an in-app navigation): look at the page
+  // it is now on. The loop's result stays shown; the new page is evaluated when it is a
+  // settings page (its banner then takes over), and left alone otherwise.
+  function afterRun(mine) {
+    if (!urlChangedWhileRunning || mine !== session || running) return;
+    urlChangedWhileRunning = false;
+    send({ type: "classify", url: location.href }).then((reply) => {
+      if (mine !== session || running) return;
+      page = reply.ok ? reply.page : null;
+      if (page && page.settings_page) evaluate(mine, { watchIfAbsent: true });
+    });
   }
 
   function finish(mine, evaluation, item, result) {
@@ -546,6 +595,7 @@
       message: options.message || "",
       note: options.note || null,
       turnedBackOn: Boolean(options.turnedBackOn),
+      unsure: Boolean(item.unsure),
       control: item.control || null, // a guided finding's control is the form field: not covered either
       guided: item.kind === "guided" && info ? {
         title: info.title || item.title || "",
@@ -573,7 +623,7 @@
 
   urlObserver.observe(document, { subtree: true, childList: true });
   setInterval(checkUrl, URL_POLL_MS);
-  addEventListener("popstate", checkUrl);
-  addEventListener("hashchange", checkUrl);
+  addEventListener("popstate", queueUrlCheck);
+  addEventListener("hashchange", queueUrlCheck);
   checkUrl();
 })();

@@ -228,6 +228,20 @@
     return { value: cut(textOf(el), VALUE_MAX) };
   }
 
+  // The state fields of a control record (harvest spec): what the engine reads to know whether
+  // a setting is on. The shell compares them again right before it clicks (harvest.stateOf).
+  function stateOf(el, isInput = tagOf(el) === "input", type = isInput ? inputType(el) : null) {
+    return {
+      checked: isInput && (type === "checkbox" || type === "radio") ? el.checked === true : null,
+      aria_checked: el.getAttribute("aria-checked"),
+      aria_pressed: el.getAttribute("aria-pressed"),
+      aria_selected: el.getAttribute("aria-selected"),
+      aria_expanded: el.getAttribute("aria-expanded"),
+      data_state: el.getAttribute("data-state"),
+      disabled: el.disabled === true || el.getAttribute("aria-disabled") === "true",
+    };
+  }
+
   function isVisible(el) {
     if (typeof el.checkVisibility === "function" && !el.checkVisibility()) return false;
     return el.getClientRects().length > 0;
@@ -325,13 +339,7 @@
         role,
         tag,
         input_type: type,
-        checked: isInput && (type === "checkbox" || type === "radio") ? el.checked === true : null,
-        aria_checked: el.getAttribute("aria-checked"),
-        aria_pressed: el.getAttribute("aria-pressed"),
-        aria_selected: el.getAttribute("aria-selected"),
-        aria_expanded: el.getAttribute("aria-expanded"),
-        data_state: el.getAttribute("data-state"),
-        disabled: el.disabled === true || el.getAttribute("aria-disabled") === "true",
+        ...stateOf(el, isInput, type),
         visible: isVisible(el),
         in_dialog: el.closest(DIALOGS) !== null,
         name,
@@ -369,6 +377,7 @@
   // Helpers for the shell's "is it still the same control?" check before a click.
   harvest.roleOf = roleOf;
   harvest.nameOf = nameOf;
+  harvest.stateOf = (el) => ({ ...stateOf(el), ...valueOf(el, roleOf(el)) });
   // The selectors the harvest spec defines (a test compares the one-pass selection with them).
   harvest.CONTROLS = CONTROLS;
   harvest.HEADINGS = HEADINGS;

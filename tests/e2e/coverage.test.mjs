@@ -337,7 +337,7 @@ forEachBrowser('coverage', (ctx) => {
     const bn = await banner(driver);
     assert.equal(bn.kind, 'suspected');
     assert.equal(bn.setting, 'suspected');
-    const key = await bn.host.getAttribute('data-suspect');
+    const key = bn.suspect;
     assert.ok(key && key.includes('train'), `data-suspect: ${key}`);
     assert.match(bn.text, /Untrain does not know this setting, but it reads like AI training: “Allow us to use your documents to train our AI models” is on/, bn.text);
     await screenshot(driver, ctx.name, 'banner-suspected');

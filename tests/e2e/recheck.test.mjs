@@ -178,7 +178,7 @@ forEachBrowser('re-checks', (ctx) => {
     await open(driver, fixtureUrl(fixture('linkedin', 'on.en')));
     await waitForBannerState(driver, 'offer');
     const b = await banner(driver);
-    assert.equal(await b.host.getAttribute('data-reenabled'), 'true');
+    assert.equal(b.reenabled, 'true');
     assert.match(b.text, /was off on (May 3|3 May), now it is on/);
     assert.match(b.text, /Use my data for training content creation AI models/);
     assert.ok(b.actions.includes('opt-out'), 'the banner still offers to turn it off');

@@ -125,11 +125,17 @@ export async function banner(driver, timeout = BANNER_TIMEOUT) {
     const t = (await el.getText()).trim();
     if (t && !texts.includes(t)) texts.push(t);
   }
+  // What the banner is about sits on the box inside the closed root (the page sees only the
+  // host's data-kind and data-state).
+  const box = await root.findElement(By.css('.box'));
   return {
     state: await host.getAttribute('data-state'),
     kind: await host.getAttribute('data-kind'),
-    platform: await host.getAttribute('data-platform'),
-    setting: await host.getAttribute('data-setting'),
+    platform: await box.getAttribute('data-platform'),
+    setting: await box.getAttribute('data-setting'),
+    suspect: await box.getAttribute('data-suspect'),
+    reenabled: await box.getAttribute('data-reenabled'),
+    unsure: await box.getAttribute('data-unsure'),
     text: texts.join('\n'),
     actions,
     host,
