@@ -172,7 +172,9 @@ build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt
 
   step "wasm-bindgen --target web"
   rm -rf "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" \
+  # --experimental-reset-state-function: `__wbg_reset_state()` replaces a trapped instance with a
+  # fresh one (extension/engine.js calls it after a WebAssembly.RuntimeError).
+  wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$out" \
     target/wasm32-unknown-unknown/release/untrain.wasm
 
   step "wasm-opt -Oz (npm binaryen)"

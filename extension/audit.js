@@ -3,8 +3,8 @@
 // it writes the status; everywhere.js records time-outs); read and exported by the popup
 // (popup-audit.js), cleared through the background so a clear cannot race an append.
 //
-// Entry: { time, event, platform, setting, label, before, after, url, rule_version, outcome,
-//          message }
+// Entry: { time, event, platform, site, setting, label, before, after, url, rule_version,
+//          outcome, message }
 // event: "observed"    a page showed the setting's state (same as the last known state)
 //        "changed"     a page showed a state other than the last known one
 //        "re-enabled"  a setting that was off is seen on again
@@ -12,77 +12,142 @@
 //        "turned-off"  Untrain turned it off (verified)
 //        "already-off" an opt-out found it already off
 //        "failed"      an opt-out failed (message says why), or an "opt out everywhere" step timed out
-// The log keeps at most MAX_ENTRIES entries and about MAX_CHARS characters; the oldest go first.
+//        "repaired"    stored data was unreadable (corrupt, or from an older version) and was
+//                      repaired; message says what was dropped or reset
+// site: null for the platform's own pages; the host for a page on a host that a customer of the
+// platform controls (a "*.squarespace.com" site): such pages only ever speak for that site.
+// url: origin and path only (no query, no fragment: they can hold conversation ids and tokens).
+// The log keeps at most MAX_ENTRIES entries and about MAX_CHARS characters. When it is full the
+// oldest entry of the platform with the most entries goes first, so a page that floods the log
+// with its own platform's entries can never push another platform's history out (security
+// review M4); an observation equal to the platform's last one (same event, setting, site and
+// state) within REPEAT_MS is not written again, whatever its URL.
+import { serialQueue } from "./queue.js";
+import { repairEvents, repairLog } from "./repair.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 export const AUDIT_KEY = "audit";
 export const MAX_ENTRIES = 2000;
 export const MAX_CHARS = 1000000;
-// A repeated "observed" entry (same platform, setting, state and page) within this time is not
-// written again: a page re-evaluates on every change of its DOM.
+// A repeated "observed" entry (same platform, site, setting and state) within this time is not
+// written again: a page re-evaluates on every change of its DOM and of its URL.
 export const REPEAT_MS = 10 * 60 * 1000;
 
 export const COLUMNS = [
-  "time", "event", "platform", "setting", "label", "before", "after", "url", "rule_version",
+  "time", "event", "platform", "site", "setting", "label", "before", "after", "url", "rule_version",
   "outcome", "message",
 ];
 
 // ------------------------------------------------------------------ pure parts
 
+const withoutSites = (s) => {
+  if (!s || typeof s !== "object") return s;
+  const { sites: _sites, ...rest } = s;
+  return rest;
+};
+
+function entryFor(platform, site, b, s, kind, time) {
+  const entry = {
+    time,
+    event: "observed",
+    platform,
+    site,
+    setting: s.setting ?? null,
+    label: s.label || s.title || "",
+    before: b ? b.state ?? null : null,
+    after: s.state ?? null,
+    url: s.url ?? null,
+    rule_version: s.rule_version ?? null,
+    outcome: null,
+    message: null,
+  };
+  if (kind === "step") {
+    if (s.outcome === "turned-off") entry.event = "turned-off";
+    else if (s.outcome === "already-off") entry.event = "already-off";
+    else if (s.outcome === "failed") entry.event = "failed";
+    entry.outcome = s.outcome ?? null;
+    entry.message = s.message ?? null;
+  } else if (s.state === "signed-out") {
+    entry.event = "signed-out";
+  } else if (b && b.state === "off" && s.state === "on") {
+    entry.event = "re-enabled";
+  } else if (b && b.state && b.state !== s.state && b.state !== "signed-out") {
+    entry.event = "changed";
+  }
+  return entry;
+}
+
 /** Audit events for one status write (before/after: the whole status objects). */
 export function eventsFor(before, after, kind, time = Date.now()) {
   const events = [];
+  const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   for (const [platform, s] of Object.entries(after || {})) {
-    const b = (before && before[platform]) || null;
     if (!s || typeof s !== "object") continue;
-    if (b && JSON.stringify(b) === JSON.stringify(s)) continue; // untouched by this write
-    const entry = {
-      time,
-      event: "observed",
-      platform,
-      setting: s.setting ?? null,
-      label: s.label || s.title || "",
-      before: b ? b.state ?? null : null,
-      after: s.state ?? null,
-      url: s.url ?? null,
-      rule_version: s.rule_version ?? null,
-      outcome: null,
-      message: null,
-    };
-    if (kind === "step") {
-      if (s.outcome === "turned-off") entry.event = "turned-off";
-      else if (s.outcome === "already-off") entry.event = "already-off";
-      else if (s.outcome === "failed") entry.event = "failed";
-      entry.outcome = s.outcome ?? null;
-      entry.message = s.message ?? null;
-    } else if (s.state === "signed-out") {
-      entry.event = "signed-out";
-    } else if (b && b.state === "off" && s.state === "on") {
-      entry.event = "re-enabled";
-    } else if (b && b.state && b.state !== s.state && b.state !== "signed-out") {
-      entry.event = "changed";
+    const b = (before && before[platform]) || null;
+    if (b && same(b, s)) continue; // untouched by this write
+    // The platform's own state (its pages on its own hosts).
+    if (!b || !same(withoutSites(b), withoutSites(s))) {
+      if (s.checked_at != null || s.outcome != null) events.push(entryFor(platform, null, b, s, kind, time));
     }
-    events.push(entry);
+    // Sites on hosts its customers control: one entry per site that changed.
+    const sites = s.sites && typeof s.sites === "object" ? s.sites : {};
+    const oldSites = b && b.sites && typeof b.sites === "object" ? b.sites : {};
+    for (const [host, site] of Object.entries(sites)) {
+      if (!site || typeof site !== "object" || same(oldSites[host], site)) continue;
+      events.push(entryFor(platform, host, oldSites[host] || null, site, kind, time));
+    }
   }
   return events;
 }
 
-/** Appends `events` to `log` dropping repeats and the oldest entries beyond the bounds. */
-export function appendBounded(log, events, { maxEntries = MAX_ENTRIES, maxChars = MAX_CHARS } = {}) {
-  const out = Array.isArray(log) ? log.slice() : [];
+/**
+ * The entries of `events` worth appending to `log`: all but observations (and sign-outs) equal
+ * to the platform's last one, for the same site, within REPEAT_MS.
+ */
+export function newEntries(log, events) {
+  const seen = Array.isArray(log) ? log.slice() : [];
+  const fresh = [];
   for (const e of events) {
     if (e.event === "observed" || e.event === "signed-out") {
-      const last = findLast(out, (x) => x.platform === e.platform);
+      const last = findLast(seen, (x) => x.platform === e.platform && (x.site ?? null) === (e.site ?? null));
       if (last && last.event === e.event && last.setting === e.setting && last.after === e.after &&
-          last.url === e.url && e.time - last.time < REPEAT_MS) continue;
+          e.time - last.time < REPEAT_MS) continue;
     }
-    out.push(e);
+    seen.push(e);
+    fresh.push(e);
   }
-  while (out.length > maxEntries) out.shift();
+  return fresh;
+}
+
+/**
+ * Appends `events` to `log` (a copy), dropping repeated observations and, beyond the bounds, the
+ * oldest entry of whichever platform has the most.
+ */
+export function appendBounded(log, events, { maxEntries = MAX_ENTRIES, maxChars = MAX_CHARS } = {}) {
+  const out = [...(Array.isArray(log) ? log : []), ...newEntries(log, events)];
   let chars = JSON.stringify(out).length;
-  while (out.length > 1 && chars > maxChars) chars -= JSON.stringify(out.shift()).length + 1;
+  while (out.length > 1 && (out.length > maxEntries || chars > maxChars)) {
+    chars -= JSON.stringify(out.splice(oldestOfLargest(out), 1)[0]).length + 1;
+  }
   return out;
+}
+
+// Index of the oldest entry of the platform with the most entries (ties: the one whose oldest
+// entry is older). Entries without a platform ("repaired" notes) count as one group.
+function oldestOfLargest(list) {
+  const count = new Map();
+  const first = new Map();
+  list.forEach((e, i) => {
+    const k = e.platform ?? "";
+    count.set(k, (count.get(k) || 0) + 1);
+    if (!first.has(k)) first.set(k, i);
+  });
+  let best = null;
+  for (const [k, n] of count) {
+    if (best === null || n > count.get(best) || (n === count.get(best) && first.get(k) < first.get(best))) best = k;
+  }
+  return first.get(best);
 }
 
 function findLast(list, fn) {
@@ -101,7 +166,7 @@ function csvCell(value) {
 /** CSV (RFC 4180, CRLF) with a header row; time as ISO 8601 UTC. */
 export function toCsv(entries) {
   const rows = [COLUMNS.join(",")];
-  for (const e of entries || []) {
+  for (const e of repairLog(entries ?? []).log) {
     rows.push(COLUMNS.map((c) => csvCell(c === "time" && typeof e.time === "number"
       ? new Date(e.time).toISOString() : e[c])).join(","));
   }
@@ -113,7 +178,7 @@ export function toJson(entries, now = Date.now()) {
   return JSON.stringify({
     format: "untrain-audit-1",
     exported_at: new Date(now).toISOString(),
-    entries: (entries || []).map((e) => ({
+    entries: repairLog(entries ?? []).log.map((e) => ({
       ...e,
       time_iso: typeof e.time === "number" ? new Date(e.time).toISOString() : null,
     })),
@@ -122,25 +187,26 @@ export function toJson(entries, now = Date.now()) {
 
 // ------------------------------------------------------------------ storage (background)
 
-let queue = Promise.resolve();
+const serial = serialQueue();
 
-function serial(fn) {
-  const run = queue.then(fn);
-  queue = run.catch(() => {});
-  return run;
-}
-
+/** The stored log, repaired (for readers; the next append records what was repaired). */
 export async function readLog() {
-  const { [AUDIT_KEY]: log = [] } = await api.storage.local.get(AUDIT_KEY);
-  return Array.isArray(log) ? log : [];
+  const { [AUDIT_KEY]: value } = await api.storage.local.get(AUDIT_KEY);
+  return repairLog(value).log;
 }
 
-/** Appends entries (serialised with every other write of the log). */
+/**
+ * Appends entries (serialised with every other write of the log), plus a "repaired" entry for
+ * whatever was unreadable in the stored log. Writes nothing when nothing is appended.
+ */
 export function record(events) {
   if (!events || events.length === 0) return Promise.resolve();
   return serial(async () => {
-    const log = appendBounded(await readLog(), events);
-    await api.storage.local.set({ [AUDIT_KEY]: log });
+    const { [AUDIT_KEY]: value } = await api.storage.local.get(AUDIT_KEY);
+    const { log, notes } = repairLog(value);
+    const all = [...repairEvents(notes), ...events];
+    if (newEntries(log, all).length === 0) return; // a repeat: the log stays as it is
+    await api.storage.local.set({ [AUDIT_KEY]: appendBounded(log, all) });
   });
 }
 

@@ -11,11 +11,17 @@ import * as everywhere from "./everywhere.js";
 import * as reminders from "./reminders.js";
 import { annotateReenabled, badgeText } from "./recheck.js";
 // <<< popup hooks
+import { markTab, takeMark } from "./auto-tabs.js";
+import { serialQueue } from "./queue.js";
+import { repairEvents, repairStatus } from "./repair.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
-const AUTO_TTL_MS = 10 * 60 * 1000;
+// A status that says the same as the stored one except for when it was checked is written at
+// most once a minute: a page that re-evaluates constantly (DOM churn, URL floods) costs reads,
+// not writes, audit entries and badge updates (security review M4).
+const STATUS_REFRESH_MS = 60 * 1000;
 const CONTENT_TYPES = new Set(["classify", "evaluate", "step"]);
 // >>> popup hooks: message types of everywhere.js, audit.js, reminders.js (extension pages only)
 const EXTRA_POPUP = { ...everywhere.messages, ...audit.messages, ...reminders.messages };
@@ -35,6 +41,17 @@ function engine() {
     });
   }
   return enginePromise;
+}
+
+// Content scripts never read or write extension storage (they ask the background), so where the
+// browser can (Chromium), storage.local is closed to them: a compromised page process cannot
+// rewrite the status behind the background's checks (security review L11). Firefox supports
+// access levels only for storage.session, which is trusted-only by default.
+try {
+  const p = api.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" });
+  if (p && typeof p.catch === "function") p.catch(() => {});
+} catch {
+  /* not supported here */
 }
 
 // ------------------------------------------------------------------ messages
@@ -135,25 +152,79 @@ async function handle(message, sender) {
 
 // ------------------------------------------------------------------ evaluate / step
 
+// What a stored page address keeps: origin and path. A query or a fragment can hold a
+// conversation id or a token, and status and audit entries end up in exports (review L10).
+function pageUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch {
+    return null;
+  }
+}
+
+// The page's site when its host is one that a customer of the platform controls: a host that
+// only a wildcard of the rules matches ("*.squarespace.com" serves every Squarespace site, whose
+// owners run their own scripts there). Such a page speaks for its own site only: its results go
+// to status[platform].sites[host], never to the platform's own state, its re-check or the
+// badge, and it is never run without the person (no auto, not part of "opt out everywhere").
+// null for the platform's own hosts. (docs/security.md, "Hosts that others control".)
+function siteOf(e, platformId, url) {
+  const host = hostOf(url);
+  const p = platformInfo(e, platformId);
+  if (!p || !host) return null;
+  return p.hosts.includes(host) ? null : host;
+}
+
+function platformInfo(e, platformId) {
+  return e.platforms().find((x) => x.id === platformId) ?? null;
+}
+
+// The stored record a page of `site` (or of the platform itself) reads and writes.
+function recordOf(status, platform, site) {
+  const p = status[platform] ?? null;
+  return site ? p?.sites?.[site] ?? null : p;
+}
+
+function putRecord(status, platform, site, record) {
+  const p = status[platform] ?? null;
+  if (site) {
+    status[platform] = { ...(p ?? emptyStatus(null)), sites: { ...(p?.sites ?? {}), [site]: record } };
+  } else {
+    status[platform] = p?.sites ? { ...record, sites: p.sites } : record;
+  }
+}
+
+// Equal but for when they were checked (top level and per setting)? (`was_off_at` is derived
+// from the stored history, `sites` kept beside the platform's own record.)
+const TIME_KEYS = new Set(["checked_at", "was_off_at", "sites"]);
+function sameButTimes(a, b) {
+  const strip = (x) => JSON.stringify(x, (key, value) => (TIME_KEYS.has(key) ? undefined : value));
+  return strip(a) === strip(b);
+}
+
 async function evaluate(e, snapshot, tabId) {
   const evaluation = e.evaluate(snapshot);
   const platform = evaluation.platform;
+  const site = siteOf(e, platform, snapshot.url);
+  const url = pageUrl(snapshot.url);
   const present = (evaluation.findings || []).filter(
     (f) => !(f.state === "unknown" && f.reason === "absent"),
   );
   let previous = null;
   await updateStatus((status) => {
-    previous = status[platform] ?? null;
+    previous = recordOf(status, platform, site);
     const now = Date.now();
+    let next;
     if (evaluation.signed_out) {
       const setting = firstAutomaticSetting(e, platform);
-      status[platform] = {
+      next = {
         ...emptyStatus(previous),
         state: "signed-out",
         setting: previous?.setting ?? setting?.id ?? null,
         title: previous?.title ?? setting?.title ?? "",
         checked_at: now,
-        url: snapshot.url,
+        url,
         settings: previous?.settings ?? {},
       };
     } else if (present.length > 0) {
@@ -172,22 +243,28 @@ async function evaluate(e, snapshot, tabId) {
           message: same ? old.message ?? null : null,
         };
       }
-      status[platform] = summarise(previous, settings, present, snapshot.url, now);
+      next = summarise(previous, settings, present, url, now);
     } else {
       return false; // nothing readable yet (late rendering): keep what we knew
     }
+    const recent = previous && typeof previous.checked_at === "number" && now - previous.checked_at < STATUS_REFRESH_MS;
+    if (recent && sameButTimes(previous, next)) {
+      return false; // the same as a minute ago: nothing to write
+    }
+    putRecord(status, platform, site, next);
     return true;
   }, "evaluate");
   const conclusive = evaluation.signed_out || present.length > 0;
-  const auto = await takeAuto(tabId, platform, conclusive);
-  await everywhere.onEvaluation(tabId, evaluation); // popup hook
-  return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform) };
+  // A site that a customer controls never gets an automatic opt-out, nor a part in the run.
+  const auto = site ? false : await takeMark(tabId, platform, conclusive);
+  if (!site) await everywhere.onEvaluation(tabId, evaluation); // popup hook
+  return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform), site };
 }
 
 // The platform's settings as platforms() describes them, by id (instructions, links and
 // prepared texts for the banner's guided and safe-by-default findings).
 function settingInfos(e, platformId) {
-  const p = e.platforms().find((x) => x.id === platformId);
+  const p = platformInfo(e, platformId);
   const out = {};
   for (const s of p ? p.settings : []) out[s.id] = s;
   return out;
@@ -230,8 +307,10 @@ async function step(e, snapshot, plan, tabId) {
   const { plan: next, action } = e.next_step(snapshot, plan);
   if (action && (action.kind === "done" || action.kind === "failed")) {
     const platform = e.classify(snapshot.url).platform;
+    const site = siteOf(e, platform, snapshot.url);
+    const url = pageUrl(snapshot.url);
     await updateStatus((status) => {
-      const previous = status[platform] ?? null;
+      const previous = recordOf(status, platform, site);
       const now = Date.now();
       const result = {
         outcome: action.kind === "done" ? action.outcome : "failed",
@@ -247,7 +326,7 @@ async function step(e, snapshot, plan, tabId) {
           state: action.kind === "done" ? "off" : suspects[key]?.state ?? "unknown",
           label: action.label || suspects[key]?.label || "",
         };
-        status[platform] = { ...emptyStatus(previous), ...(previous ?? {}), suspects };
+        putRecord(status, platform, site, { ...emptyStatus(previous), ...(previous ?? {}), suspects });
         return true;
       }
       const info = findSetting(e, platform, plan.setting);
@@ -262,10 +341,10 @@ async function step(e, snapshot, plan, tabId) {
         ...result,
       };
       const present = [{ setting: plan.setting, rule_version: previous?.rule_version ?? null }];
-      status[platform] = summarise(previous, settings, present, snapshot.url, now);
+      putRecord(status, platform, site, summarise(previous, settings, present, url, now));
       return true;
     }, "step");
-    await everywhere.onStep(tabId, action); // popup hook
+    if (!site) await everywhere.onStep(tabId, plan.setting, action); // popup hook
   }
   return { ok: true, plan: next, action };
 }
@@ -287,12 +366,12 @@ function emptyStatus(previous) {
 }
 
 function findSetting(e, platformId, settingId) {
-  const p = e.platforms().find((x) => x.id === platformId);
+  const p = platformInfo(e, platformId);
   return p ? p.settings.find((s) => s.id === settingId) ?? null : null;
 }
 
 function firstAutomaticSetting(e, platformId) {
-  const p = e.platforms().find((x) => x.id === platformId);
+  const p = platformInfo(e, platformId);
   if (!p) return null;
   return p.settings.find((s) => s.automation === "automatic") ?? null;
 }
@@ -303,61 +382,45 @@ async function openAndOptOut(e, message) {
   const setting = firstAutomaticSetting(e, message.platform);
   if (!setting) {
     // Guided (and safe-by-default only) platforms: open the form or the page, never `auto`.
-    const p = e.platforms().find((x) => x.id === message.platform);
+    const p = platformInfo(e, message.platform);
     const guided = p ? p.settings.find((s) => s.automation === "guided") : null;
     const target = guided ? guided.form_url || guided.settings_url : p?.settings[0]?.settings_url;
     if (!target) return fail("no setting for this platform");
     const tab = await api.tabs.create({ url: target, active: true });
     return { ok: true, tab: tab.id, auto: false };
   }
-  const tab = await api.tabs.create({ url: setting.settings_url, active: true });
-  const { auto_tabs: autoTabs = {} } = await api.storage.session.get("auto_tabs");
-  const now = Date.now();
-  for (const [id, entry] of Object.entries(autoTabs)) {
-    if (!entry || now - entry.at > AUTO_TTL_MS) delete autoTabs[id];
-  }
-  autoTabs[String(tab.id)] = { platform: message.platform, setting: setting.id, at: now };
-  await api.storage.session.set({ auto_tabs: autoTabs });
+  // Marked before it loads (about:blank first), so the page's first evaluation finds the mark.
+  const tab = await api.tabs.create({ url: "about:blank", active: true });
+  await markTab(tab.id, message.platform, setting.id);
+  await api.tabs.update(tab.id, { url: setting.settings_url });
   return { ok: true, tab: tab.id, auto: true };
-}
-
-// True once for a tab the popup opened for this platform. Consumed only by an evaluation that
-// could read something (a late-rendering page asks again).
-async function takeAuto(tabId, platform, consume) {
-  if (typeof tabId !== "number") return false;
-  const { auto_tabs: autoTabs = {} } = await api.storage.session.get("auto_tabs");
-  const entry = autoTabs[String(tabId)];
-  if (!entry) return false;
-  const fresh = entry.platform === platform && Date.now() - entry.at <= AUTO_TTL_MS;
-  if (consume || !fresh) {
-    delete autoTabs[String(tabId)];
-    await api.storage.session.set({ auto_tabs: autoTabs });
-  }
-  return fresh;
 }
 
 // ------------------------------------------------------------------ status + badge
 
+/** The stored status, repaired where unreadable (the next write records the repair). */
 async function readStatus() {
-  const { status = {} } = await api.storage.local.get("status");
-  return status && typeof status === "object" ? status : {};
+  const { status } = await api.storage.local.get("status");
+  return repairStatus(status).status;
 }
 
 // Read-modify-write of the status object, serialised so two tabs cannot lose an update.
-let statusQueue = Promise.resolve();
+const statusQueue = serialQueue();
 
 function updateStatus(change, kind) {
-  const run = statusQueue.then(async () => {
-    const status = await readStatus();
+  return statusQueue(async () => {
+    const { status: stored } = await api.storage.local.get("status");
+    const { status, notes } = repairStatus(stored);
     const before = structuredClone(status); // popup hook
-    if (change(status) === false) return;
+    const changed = change(status) !== false;
+    if (!changed && notes.length === 0) return;
     annotateReenabled(before, status); // popup hook: was_off_at
     await api.storage.local.set({ status });
-    await setBadge(status);
-    await audit.statusWritten(before, status, kind); // popup hook
+    if (notes.length) await audit.record(repairEvents(notes)).catch(() => {});
+    // The badge is cosmetic: its failure never fails the reply, nor skips the audit (review L3).
+    await setBadge(status).catch(() => {});
+    if (changed) await audit.statusWritten(before, status, kind); // popup hook
   });
-  statusQueue = run.catch(() => {});
-  return run;
 }
 
 async function refreshBadge() {

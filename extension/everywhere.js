@@ -1,20 +1,35 @@
 // Untrain "Opt out everywhere": the background runs every automatic platform in turn.
 //
 // For each platform: open its settings page in a background tab (about:blank first, marked as an
-// opt-out tab, then navigated, so the content script's first evaluation finds the mark), wait for
+// opt-out tab, then navigated, so the content script's first evaluation finds the mark), follow
 // what the content script reports through `evaluate` / `step` (background.js calls
-// onEvaluation / onStep), close the tab, go on. Each platform has a time limit. The run's state
-// lives in storage.session (key "everywhere"), never only in memory: the popup may close and the
-// service worker may sleep between two steps; an alarm is the time limit's backstop.
+// onEvaluation / onStep) for EACH of the platform's automatic settings (Copilot: text and voice;
+// Alexa: two on one page), and when every one of them has ended, close the tab and go on. Each
+// platform has a time limit. The run's state lives in storage.session (key "everywhere"), never
+// only in memory: the popup may close and the service worker may sleep or restart between two
+// steps; an alarm is the time limit's backstop.
 //
 // Run state: { id, status: "running"|"finished"|"cancelled", started_at, finished_at, limit_ms,
-//   keep_tabs, queue: [{ platform, name, setting, title, settings_url }], index,
-//   current: { platform, setting, tab, started_at, deadline, seen } | null,
+//   keep_tabs,
+//   queue: [{ platform, name, settings: [{ id, title }], settings_url }], index,
+//   current: { platform, tab, started_at, deadline, seen: { <setting>: "on" },
+//              ended: { <setting>: true } } | null,
+//   opening: { index, tab } | null     a tab being opened for queue[index] (tab: null until known)
+//   closing: [tab ids]                  tabs of finished platforms still to close
 //   results: [{ platform, name, setting, title, outcome, reason, message, label, url, at }],
 //   guided: [{ platform, name, settings: [{ id, title, settings_url, form_url, email,
 //              instructions }] }] }
-// outcome: "turned-off" | "already-off" | "signed-out" | "failed" | "timed-out" | "cancelled"
+// One result per automatic setting. outcome: "turned-off" | "already-off" | "not-sure" |
+// "signed-out" | "failed" | "timed-out" | "cancelled". "not-sure": the control was found by its
+// wording only (the keyword fallback) and reads on: Untrain never acts on that without the
+// person, so the run leaves it to them.
+//
+// A worker that restarts mid-run resumes from storage: `opening` and `closing` are written
+// before the tab is created or closed, so a restart between the two neither skips a platform nor
+// leaves a blank tab behind (security review L2).
 import { record } from "./audit.js";
+import { forgetTab, markTab } from "./auto-tabs.js";
+import { serialQueue } from "./queue.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -23,21 +38,15 @@ export const ALARM = "untrain-everywhere";
 export const DEFAULT_LIMIT_MS = 30000;
 const MIN_LIMIT_MS = 2000;
 const MAX_LIMIT_MS = 5 * 60 * 1000;
-const AUTO_TTL_MS = 10 * 60 * 1000;
 
 let engineOf = null; // () => Promise<Engine>
 let timer = 0;
-let queue = Promise.resolve();
-
-function serial(fn) {
-  const run = queue.then(fn);
-  queue = run.catch(() => {});
-  return run;
-}
+const serial = serialQueue();
 
 async function readRun() {
   const { [RUN_KEY]: run = null } = await api.storage.session.get(RUN_KEY);
-  return run && typeof run === "object" ? run : null;
+  if (!run || typeof run !== "object" || !Array.isArray(run.queue) || !Array.isArray(run.results)) return null;
+  return run;
 }
 
 function writeRun(run) {
@@ -54,7 +63,6 @@ export function setup({ engine }) {
     serial(async () => {
       const run = await readRun();
       if (!run || run.status !== "running" || !run.current || run.current.tab !== tabId) return;
-      if (run.current.closing) return;
       await finishCurrent(run, { outcome: "failed", reason: "tab-closed", message: "the tab was closed" }, false);
     }).catch(() => {});
   });
@@ -62,11 +70,24 @@ export function setup({ engine }) {
   resume().catch(() => {});
 }
 
-function resume() {
+export function resume() {
   return serial(async () => {
     const run = await readRun();
     if (!run || run.status !== "running") return;
-    if (!run.current) await advance(run);
+    await closePending(run);
+    if (run.opening) {
+      // The worker stopped while opening a tab (before it was sent to the platform's page):
+      // close it, when it got that far, and open the platform again.
+      const tab = run.opening.tab;
+      run.opening = null;
+      run.current = null;
+      await writeRun(run);
+      if (typeof tab === "number") {
+        await forgetTab(tab).catch(() => {});
+        await closeTab(tab);
+      }
+      await advance(run);
+    } else if (!run.current) await advance(run);
     else if (Date.now() >= run.current.deadline) await timeOut(run);
     else armTimer(run.current.deadline);
   });
@@ -90,8 +111,9 @@ function checkDeadline() {
 
 async function timeOut(run) {
   const seconds = Math.round(run.limit_ms / 1000);
-  let what = run.current.seen === "on" ? "the opt-out did not finish" : "the setting did not show";
-  if (run.current.seen !== "on" && typeof run.current.tab === "number") {
+  const seenOn = Object.keys(run.current.seen || {}).length > 0;
+  let what = seenOn ? "the opt-out did not finish" : "the setting did not show";
+  if (!seenOn && typeof run.current.tab === "number") {
     // Where did the tab end up? A sign-in redirect is the usual reason (tab.url is readable only
     // on the platforms' hosts: elsewhere it is empty).
     try {
@@ -140,11 +162,11 @@ export function start(options = {}) {
     const guided = [];
     for (const p of e.platforms()) {
       if (only && !only.has(p.id)) continue;
-      const setting = p.settings.find((s) => s.automation === "automatic");
-      if (setting) {
+      const automatic = p.settings.filter((s) => s.automation === "automatic");
+      if (automatic.length) {
         queueList.push({
-          platform: p.id, name: p.name, setting: setting.id, title: setting.title,
-          settings_url: setting.settings_url,
+          platform: p.id, name: p.name, settings_url: automatic[0].settings_url,
+          settings: automatic.map((s) => ({ id: s.id, title: s.title })),
         });
       } else if (p.settings.some((s) => s.automation === "guided")) {
         guided.push({
@@ -167,6 +189,8 @@ export function start(options = {}) {
       queue: queueList,
       index: 0,
       current: null,
+      opening: null,
+      closing: [],
       results: [],
       guided,
     };
@@ -187,68 +211,104 @@ async function advance(run) {
     return;
   }
   const item = run.queue[run.index];
+  // Written before the tab exists: a restart from here on re-opens this platform.
+  run.opening = { index: run.index, tab: null };
+  await writeRun(run);
   let tab;
   try {
     tab = await api.tabs.create({ url: "about:blank", active: false });
-    await markAuto(tab.id, item);
+    run.opening.tab = tab.id;
+    await writeRun(run);
+    await markTab(tab.id, item.platform, item.settings[0]?.id ?? null);
     const now = Date.now();
     run.current = {
-      platform: item.platform, setting: item.setting, tab: tab.id, started_at: now,
-      deadline: now + run.limit_ms, seen: null, closing: false,
+      platform: item.platform, tab: tab.id, started_at: now, deadline: now + run.limit_ms, seen: {}, ended: {},
     };
     await writeRun(run);
     armTimer(run.current.deadline);
     await api.tabs.update(tab.id, { url: item.settings_url });
+    // Only now is the platform's page on its way: a restart from here on waits for it.
+    run.opening = null;
+    await writeRun(run);
   } catch (error) {
     const message = String((error && error.message) || error);
-    if (tab && !run.current) run.current = { platform: item.platform, setting: item.setting, tab: tab.id };
-    if (!run.current) run.current = { platform: item.platform, setting: item.setting, tab: null };
+    run.opening = null;
+    run.current = { platform: item.platform, tab: tab ? tab.id : null, seen: {}, ended: {} };
     await finishCurrent(run, { outcome: "failed", reason: "no-tab", message });
   }
 }
 
-async function markAuto(tabId, item) {
-  const { auto_tabs: autoTabs = {} } = await api.storage.session.get("auto_tabs");
-  const now = Date.now();
-  for (const [id, entry] of Object.entries(autoTabs)) {
-    if (!entry || now - entry.at > AUTO_TTL_MS) delete autoTabs[id];
-  }
-  autoTabs[String(tabId)] = { platform: item.platform, setting: item.setting, at: now };
-  await api.storage.session.set({ auto_tabs: autoTabs });
+function resultOf(item, setting, result) {
+  return {
+    platform: item.platform, name: item.name ?? "", setting: setting.id, title: setting.title ?? "",
+    outcome: result.outcome, reason: result.reason ?? null, message: result.message ?? null,
+    label: result.label ?? null, url: item.settings_url ?? null, at: Date.now(),
+  };
 }
 
-/** Records the current platform's result, closes its tab and goes on. Call inside serial(). */
+// Outcomes the status hook never sees: into the audit log here.
+function logged(result) {
+  return result.outcome === "timed-out" || result.reason === "tab-closed" || result.reason === "no-tab";
+}
+
+/** Ends one setting of the current platform; when all have ended, the platform. */
+async function endSetting(run, settingId, result) {
+  const cur = run.current;
+  const item = run.queue[run.index];
+  const setting = item && item.settings.find((s) => s.id === settingId);
+  if (!cur || !setting || cur.ended[settingId]) return;
+  cur.ended[settingId] = true;
+  run.results.push(resultOf(item, setting, result));
+  if (item.settings.every((s) => cur.ended[s.id])) await finishCurrent(run, null);
+  else await writeRun(run);
+}
+
+/**
+ * Ends the current platform: every setting not ended yet gets `result` (a time-out, a closed
+ * tab, a sign-in page); then its tab is closed and the run goes on. Call inside serial().
+ */
 async function finishCurrent(run, result, closeTab = true) {
   const cur = run.current;
-  const item = run.queue[run.index] || {};
-  run.results.push({
-    platform: item.platform ?? cur?.platform, name: item.name ?? "", setting: item.setting ?? null,
-    title: item.title ?? "", outcome: result.outcome, reason: result.reason ?? null,
-    message: result.message ?? null, label: result.label ?? null, url: result.url ?? item.settings_url ?? null,
-    at: Date.now(),
-  });
-  if (result.outcome === "timed-out" || (result.outcome === "failed" && result.reason === "tab-closed") ||
-      result.reason === "no-tab") {
-    // Outcomes the status hook never sees: into the audit log here.
-    await record([{
-      time: Date.now(), event: "failed", platform: item.platform, setting: item.setting ?? null,
-      label: item.title ?? "", before: null, after: null, url: item.settings_url ?? null,
-      rule_version: null, outcome: result.outcome, message: result.message ?? null,
-    }]).catch(() => {});
+  const item = run.queue[run.index] || { settings: [] };
+  if (result) {
+    const open = item.settings.filter((s) => !cur?.ended?.[s.id]);
+    for (const s of open) run.results.push(resultOf(item, s, result));
+    if (logged(result) && open.length) {
+      await record(open.map((s) => ({
+        time: Date.now(), event: "failed", platform: item.platform, site: null, setting: s.id,
+        label: s.title ?? "", before: null, after: null, url: item.settings_url ?? null,
+        rule_version: null, outcome: result.outcome, message: result.message ?? null,
+      }))).catch(() => {});
+    }
   }
   run.index += 1;
-  if (cur && typeof cur.tab === "number" && closeTab && !run.keep_tabs) {
-    cur.closing = true;
-    await writeRun(run);
-    await api.tabs.remove(cur.tab).catch(() => {});
+  run.current = null;
+  run.opening = null;
+  if (cur && typeof cur.tab === "number") {
+    await forgetTab(cur.tab).catch(() => {});
+    if (closeTab && !run.keep_tabs) run.closing = [...(run.closing || []), cur.tab];
   }
+  // The tab to close is written down first: a restart closes it (closePending) instead of
+  // leaving it open.
+  await writeRun(run);
+  await closePending(run);
   await advance(run);
 }
 
-function pick(evaluation, setting) {
-  const present = (evaluation.findings || []).filter((f) => !(f.state === "unknown" && f.reason === "absent"));
-  return present.find((f) => f.setting === setting) || present[0] || null;
+async function closeTab(tabId) {
+  await api.tabs.remove(tabId).catch(() => {});
 }
+
+async function closePending(run) {
+  const tabs = run.closing || [];
+  if (!tabs.length) return;
+  for (const tab of tabs) await closeTab(tab);
+  run.closing = [];
+  await writeRun(run);
+}
+
+const present = (evaluation) =>
+  (evaluation.findings || []).filter((f) => !(f.state === "unknown" && f.reason === "absent"));
 
 /** Hook (background.js evaluate): what the content script saw in tab `tabId`. */
 export function onEvaluation(tabId, evaluation) {
@@ -261,24 +321,38 @@ export function onEvaluation(tabId, evaluation) {
       await finishCurrent(run, { outcome: "signed-out", reason: "signed-out", message: null });
       return;
     }
-    const f = pick(evaluation, run.current.setting);
-    if (!f) return; // nothing rendered yet: keep waiting until the time limit
-    if (f.state === "off" && run.current.seen !== "on") {
-      await finishCurrent(run, { outcome: "already-off", label: f.label });
-    } else if (f.state === "unknown" && run.current.seen !== "on") {
-      await finishCurrent(run, {
-        outcome: "failed", reason: f.reason || "unreadable",
-        message: `could not read the setting (${f.reason || "unreadable"})`, label: f.label,
-      });
-    } else if (f.state === "on" && run.current.seen !== "on") {
-      run.current.seen = "on"; // the content script runs the opt-out; its `step` ends it
-      await writeRun(run);
+    const item = run.queue[run.index];
+    const cur = run.current;
+    const findings = present(evaluation);
+    let changed = false;
+    for (const s of item.settings) {
+      const f = findings.find((x) => x.setting === s.id);
+      if (!f || cur.ended[s.id] || cur.seen[s.id] === "on") continue;
+      if (f.state === "off") {
+        await endSetting(run, s.id, { outcome: "already-off", label: f.label });
+      } else if (f.state === "unknown") {
+        await endSetting(run, s.id, {
+          outcome: "failed", reason: f.reason || "unreadable",
+          message: `could not read the setting (${f.reason || "unreadable"})`, label: f.label,
+        });
+      } else if (f.state === "on" && f.matched_by === "keywords") {
+        // Found by its wording only: never acted on without the person.
+        await endSetting(run, s.id, {
+          outcome: "not-sure", reason: "keywords",
+          message: "Untrain is not sure this is the setting; check it yourself", label: f.label,
+        });
+      } else if (f.state === "on") {
+        cur.seen[s.id] = "on"; // the content script runs the opt-out; its `step` ends it
+        changed = true;
+      }
+      if (run.current !== cur) return; // the platform ended (and the run moved on)
     }
+    if (changed) await writeRun(run);
   }).catch(() => {});
 }
 
-/** Hook (background.js step): the end of an opt-out in tab `tabId`. */
-export function onStep(tabId, action) {
+/** Hook (background.js step): the end of one setting's opt-out in tab `tabId`. */
+export function onStep(tabId, settingId, action) {
   if (typeof tabId !== "number" || !action || (action.kind !== "done" && action.kind !== "failed")) {
     return Promise.resolve();
   }
@@ -286,9 +360,11 @@ export function onStep(tabId, action) {
     const run = await readRun();
     if (!run || run.status !== "running" || !run.current || run.current.tab !== tabId) return;
     if (action.kind === "done") {
-      await finishCurrent(run, { outcome: action.outcome === "already-off" ? "already-off" : "turned-off", label: action.label });
+      await endSetting(run, settingId, {
+        outcome: action.outcome === "already-off" ? "already-off" : "turned-off", label: action.label,
+      });
     } else {
-      await finishCurrent(run, { outcome: "failed", reason: action.reason || null, message: action.message || null });
+      await endSetting(run, settingId, { outcome: "failed", reason: action.reason || null, message: action.message || null });
     }
   }).catch(() => {});
 }
@@ -299,21 +375,27 @@ export function cancel() {
     const run = await readRun();
     if (!run || run.status !== "running") return run;
     const cur = run.current;
+    const cancelled = { outcome: "cancelled", reason: "cancelled", message: null };
     for (let i = run.index; i < run.queue.length; i++) {
       const item = run.queue[i];
-      run.results.push({
-        platform: item.platform, name: item.name, setting: item.setting, title: item.title,
-        outcome: "cancelled", reason: "cancelled", message: null, label: null, url: item.settings_url, at: Date.now(),
-      });
+      for (const s of item.settings) {
+        if (i === run.index && cur?.ended?.[s.id]) continue;
+        run.results.push(resultOf(item, s, cancelled));
+      }
     }
     run.index = run.queue.length;
     run.current = null;
+    run.opening = null;
     run.status = "cancelled";
     run.finished_at = Date.now();
+    if (cur && typeof cur.tab === "number") {
+      await forgetTab(cur.tab).catch(() => {});
+      if (!run.keep_tabs) run.closing = [...(run.closing || []), cur.tab];
+    }
     clearTimeout(timer);
     await api.alarms.clear(ALARM);
     await writeRun(run);
-    if (cur && typeof cur.tab === "number" && !run.keep_tabs) await api.tabs.remove(cur.tab).catch(() => {});
+    await closePending(run);
     return run;
   });
 }

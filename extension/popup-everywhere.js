@@ -16,6 +16,7 @@ const OUTCOME_WORDS = {
   failed: "outcomeFailed",
   "timed-out": "outcomeTimedOut",
   cancelled: "outcomeCancelled",
+  "not-sure": "outcomeNotSure",
 };
 
 export function initEverywhere(context) {
@@ -145,18 +146,27 @@ function renderSummary(summary, partial) {
   const count = (o) => results.filter((r) => r.outcome === o).length;
   const title = partial ? t("everywhereSoFar")
     : run.status === "cancelled" ? t("everywhereCancelled") : t("everywhereFinished");
+  // One result per setting; a platform with several (Copilot: text and voice) names each.
+  const several = new Set((run.queue || []).filter((q) => (q.settings || []).length > 1).map((q) => q.platform));
+  const counts = [
+    String(count("turned-off")), String(count("already-off")), String(count("signed-out")),
+    String(count("failed") + count("timed-out")),
+  ];
+  const unsure = count("not-sure");
   const children = [
     el("h2", { id: "everywhere-summary-title", text: title }),
     el("p", {
       class: "counts",
-      text: t("everywhereCounts", [
-        String(count("turned-off")), String(count("already-off")), String(count("signed-out")),
-        String(count("failed") + count("timed-out")),
-      ]),
+      text: unsure ? t("everywhereCountsUnsure", [...counts, String(unsure)]) : t("everywhereCounts", counts),
     }),
     el("ul", { class: "results" }, results.map((r) => el("li", {
-      dataset: { resultPlatform: r.platform, outcome: r.outcome, reason: r.reason || "" },
-    }, [el("strong", { text: r.name || r.platform }), " ", el("span", { text: outcomeText(r) })]))),
+      dataset: { resultPlatform: r.platform, resultSetting: r.setting || "", outcome: r.outcome, reason: r.reason || "" },
+    }, [
+      el("strong", { text: r.name || r.platform }),
+      several.has(r.platform) && r.title ? ` (${r.title})` : "",
+      " ",
+      el("span", { text: outcomeText(r) }),
+    ]))),
   ];
   const guided = run.guided || [];
   if (!partial && guided.length > 0) {

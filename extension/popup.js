@@ -162,7 +162,8 @@ function renderPlatform(platform) {
     platform.settings.find((x) => x.automation === automation) ||
     platform.settings[0];
   const headingId = `p-${platform.id}`;
-  let word = STATE_WORDS[state] || (s ? "stateUnreadable" : "stateNotChecked");
+  // A record with no check of its own (only its sites were seen) counts as not checked.
+  let word = STATE_WORDS[state] || (s && s.checked_at ? "stateUnreadable" : "stateNotChecked");
   if (automation === "safe-by-default" && !s) word = "stateOffByDefault";
 
   const stateLine = el("p", { class: "state" }, [el("span", { class: "word", text: t(word) })]);
@@ -186,6 +187,15 @@ function renderPlatform(platform) {
   const suspectsOff = s && s.suspects
     ? Object.values(s.suspects).filter((x) => x && x.outcome === "turned-off").length : 0;
   if (suspectsOff) children.push(el("p", { class: "outcome", text: t("suspectsTurnedOff", [String(suspectsOff)]) }));
+  // Sites on hosts the platform's customers control ("*.squarespace.com"): each speaks only for
+  // itself, never for the platform's row (docs/security.md, "Hosts that others control").
+  const sites = s && s.sites && typeof s.sites === "object" ? Object.entries(s.sites) : [];
+  if (sites.length) {
+    children.push(el("ul", { class: "sites", "aria-label": t("sitesHeading") }, sites.map(([host, site]) => el("li", {
+      dataset: { site: host, state: site && STATE_WORDS[site.state] ? site.state : "unknown" },
+      text: t("siteLine", [host, t(STATE_WORDS[site && site.state] || "stateUnreadable")]),
+    }))));
+  }
   const regions = primary && primary.regions && primary.regions.length ? primary.regions.join("; ") : "";
   if (regions) children.push(el("p", { class: "meta", text: t("regions", [regions]) }));
   if (primary && primary.confidence === "low") children.push(el("p", { class: "meta", text: t("lowConfidence") }));

@@ -48,8 +48,9 @@ export function dueForRecheck(status, platforms, now, { maxAgeMs = RECHECK_AFTER
 export function pendingRechecks(reminder, status) {
   if (!reminder || !Array.isArray(reminder.due)) return [];
   return reminder.due.filter((d) => {
+    if (!d || typeof d !== "object") return false; // unreadable entry (repair.js drops it on write)
     const s = status && status[d.platform];
-    return s && s.checked_at === d.checked_at;
+    return Boolean(s) && s.checked_at === d.checked_at;
   });
 }
 

@@ -4,6 +4,7 @@
 // due and nothing is known to be on. No notification: the badge and the popup say it, which needs
 // no "notifications" permission and does not interrupt.
 import { RECHECK_ALARM, RECHECK_PERIOD_MINUTES, dueForRecheck } from "./recheck.js";
+import { repairReminder, repairStatus } from "./repair.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -30,18 +31,18 @@ export async function ensureAlarm() {
 /** Decides which platforms are due at `now`, stores it, updates the badge. */
 export async function runRecheck(now) {
   const e = await engineOf();
-  const { status = {} } = await api.storage.local.get("status");
-  const due = dueForRecheck(status || {}, e.platforms(), now);
+  const { status } = await api.storage.local.get("status");
+  const due = dueForRecheck(repairStatus(status).status, e.platforms(), now);
   const reminder = { at: now, due };
   await api.storage.local.set({ [RECHECK_KEY]: reminder });
   if (badge) await badge();
   return reminder;
 }
 
-/** Reads the stored reminder (for the badge). */
+/** Reads the stored reminder (for the badge), without its unreadable entries. */
 export async function readReminder() {
-  const { [RECHECK_KEY]: reminder = null } = await api.storage.local.get(RECHECK_KEY);
-  return reminder;
+  const { [RECHECK_KEY]: reminder } = await api.storage.local.get(RECHECK_KEY);
+  return repairReminder(reminder).reminder;
 }
 
 /** Popup messages. `recheck-now` runs the alarm's logic at a given time (tests, "check now"). */

@@ -1,0 +1,15 @@
+// One way to serialise read-modify-write sequences on storage (ES module, background).
+//
+// `const serial = serialQueue(); serial(async () => { read; change; write })`: each function
+// starts after the previous one ended (resolved or rejected), so two writers of the same key
+// cannot lose each other's update. A rejected function rejects its own caller only.
+
+/** A new queue: a function that runs `fn` after everything queued before it. */
+export function serialQueue() {
+  let tail = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn);
+    tail = run.catch(() => {});
+    return run;
+  };
+}
