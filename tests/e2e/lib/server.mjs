@@ -142,6 +142,23 @@ export async function startServer() {
     return send(res, entry, 200, body, type, ext === '.html');
   }
 
+  // A fixture page with hostile behaviours switched on (tests/fixtures/hostile/hostile.js):
+  // `hx` is a list of [attribute, value] put on <body> ("data-hx-..."), and the script is loaded
+  // after the fixture app. So a hostile variant of any fixture needs no copy of its page.
+  function sendHostile(res, entry, file, hx) {
+    let html;
+    try {
+      html = fs.readFileSync(file, 'utf8');
+    } catch {
+      return send(res, entry, 404, 'not found\n', 'text/plain; charset=utf-8');
+    }
+    const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const attrs = hx.filter(([name]) => /^data-hx-[a-z-]+$/.test(name)).map(([name, value]) => ` ${name}="${esc(value)}"`).join('');
+    html = html.replace(/<body([^>]*)>/, `<body$1${attrs}>`)
+      .replace('</body>', '<script src="/__fixture/file/hostile/hostile.js"></script>\n</body>');
+    return send(res, entry, 200, html, TYPES['.html'], true);
+  }
+
   function handle(req, res) {
     const entry = record('https', req);
     const url = new URL(req.url, 'https://fixture.invalid');
@@ -155,9 +172,10 @@ export async function startServer() {
       return send(res, entry, 404, 'not found\n', 'text/plain; charset=utf-8');
     }
     const fx = url.searchParams.get('fx');
+    const hx = url.searchParams.getAll('hx').map((x) => [x.split('=')[0], x.slice(x.indexOf('=') + 1)]);
     if (fx) {
       const p = fixturePath(fx);
-      if (p) return sendFile(res, entry, p);
+      if (p) return hx.length ? sendHostile(res, entry, p, hx) : sendFile(res, entry, p);
       return send(res, entry, 404, 'not found\n', 'text/plain; charset=utf-8');
     }
     // Longest matching prefix wins.
@@ -169,7 +187,7 @@ export async function startServer() {
     }
     if (best) {
       const p = fixturePath(best.fixture);
-      if (p) return sendFile(res, entry, p);
+      if (p) return best.hx.length ? sendHostile(res, entry, p, best.hx) : sendFile(res, entry, p);
     }
     return send(res, entry, 404, 'not found\n', 'text/plain; charset=utf-8');
   }
@@ -251,9 +269,12 @@ export async function startServer() {
     port,
     proxyPort,
     requests,
-    /** Serve `fixture` (relative to tests/fixtures) for https://host/prefix... without ?fx=. */
-    route(host, prefix, fixture) {
-      routes.push({ host: host.toLowerCase(), prefix, fixture });
+    /**
+     * Serve `fixture` (relative to tests/fixtures) for https://host/prefix... without ?fx=;
+     * `hx`: hostile behaviours, [[attribute, value]] (see sendHostile).
+     */
+    route(host, prefix, fixture, { hx = [] } = {}) {
+      routes.push({ host: host.toLowerCase(), prefix, fixture, hx });
     },
     clearRoutes() {
       routes.length = 0;
