@@ -267,7 +267,7 @@ webext_lint() {
 }
 
 node_unit() {
-  step "node unit tests (tests/unit: background message checks, manifest least privilege)"
+  step "node unit tests (tests/unit: background message checks, safety findings, manifest least privilege)"
   node --test --test-concurrency=1 tests/unit/*.test.mjs </dev/null
 }
 
