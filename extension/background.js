@@ -18,10 +18,12 @@ import { repairEvents, repairStatus } from "./repair.js";
 const api = globalThis.browser ?? globalThis.chrome;
 
 const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
-// A status that says the same as the stored one except for when it was checked is written at
-// most once a minute: a page that re-evaluates constantly (DOM churn, URL floods) costs reads,
-// not writes, audit entries and badge updates (security review M4).
+// A tab whose page says the same as the status it wrote less than a minute ago (only the check
+// time would change) writes nothing: a page that re-evaluates constantly (DOM churn, URL floods)
+// costs reads, not writes, audit entries and badge updates (security review M4). Another tab
+// (a re-check, "opt out everywhere", a new visit) always writes: its check counts.
 const STATUS_REFRESH_MS = 60 * 1000;
+const lastWrite = new Map(); // "<platform>|<site>" -> { tab, at } (memory only: at worst one more write)
 const CONTENT_TYPES = new Set(["classify", "evaluate", "step"]);
 // >>> popup hooks: message types of everywhere.js, audit.js, reminders.js (extension pages only)
 const EXTRA_POPUP = { ...everywhere.messages, ...audit.messages, ...reminders.messages };
@@ -247,11 +249,14 @@ async function evaluate(e, snapshot, tabId) {
     } else {
       return false; // nothing readable yet (late rendering): keep what we knew
     }
-    const recent = previous && typeof previous.checked_at === "number" && now - previous.checked_at < STATUS_REFRESH_MS;
-    if (recent && sameButTimes(previous, next)) {
-      return false; // the same as a minute ago: nothing to write
+    const key = `${platform}|${site ?? ""}`;
+    const last = lastWrite.get(key);
+    const recent = last && last.tab === tabId && now - last.at < STATUS_REFRESH_MS;
+    if (recent && previous && sameButTimes(previous, next)) {
+      return false; // this tab said the same a moment ago: nothing to write
     }
     putRecord(status, platform, site, next);
+    lastWrite.set(key, { tab: tabId, at: now });
     return true;
   }, "evaluate");
   const conclusive = evaluation.signed_out || present.length > 0;

@@ -205,6 +205,17 @@ describe('M4: floods', () => {
     assert.ok(bg.api.calls.sets.local - writes <= 4, `${bg.api.calls.sets.local - writes} storage writes for 2500 evaluations`);
   });
 
+  it('another tab\'s evaluation within the minute is still written (a re-check counts)', async () => {
+    const bg = await background({ engine: engineWith({ linkedin: [finding('linkedin.genai-data', 'off')] }) });
+    await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 7));
+    const first = bg.api.store.local.status.linkedin.checked_at;
+    await sleep(5);
+    await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 7));
+    assert.equal(bg.api.store.local.status.linkedin.checked_at, first, 'the same tab: not written again');
+    await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 8));
+    assert.ok(bg.api.store.local.status.linkedin.checked_at > first, 'another tab: its check is written');
+  });
+
   it('a full log drops the flooding platform\'s entries first', async () => {
     const bg = await background({ engine: engineWith() });
     const audit = await bg.module('audit.js');
