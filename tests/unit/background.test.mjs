@@ -7,95 +7,21 @@
 //   node --test tests/unit/
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ID = 'abcdefghijklmnopabcdefghijklmnop';
-const BASE = `chrome-extension://${ID}/`;
-const HOSTS = { 'www.linkedin.com': 'linkedin', 'x.com': 'x' };
+import { BASE, ID, loadBackground } from './lib/fake-extension.mjs';
 
-// A stand-in for pkg/untrain.js (the wasm-bindgen module): same exports, canned answers, JSON
-// text in and out like the real one (extension/engine.js parses it).
-const FAKE_PKG = `
-const HOSTS = ${JSON.stringify(HOSTS)};
-const page = (url) => {
-  let h; try { h = new URL(url).hostname; } catch { return null; }
-  const p = HOSTS[h];
-  return p ? { platform: p, name: p, settings_page: true } : null;
+// A stand-in engine (tests/unit/lib/fake-extension.mjs): two platforms, canned answers.
+const ENGINE = {
+  platforms: [
+    { id: 'linkedin', name: 'linkedin', confidence: 'high', version: 1, hosts: ['www.linkedin.com'], settings: [] },
+    { id: 'x', name: 'x', confidence: 'high', version: 1, hosts: ['x.com'], settings: [] },
+  ],
 };
-export default async function init() {}
-export function load() { return ''; }
-export function classify(url) { return JSON.stringify(page(url)); }
-export function evaluate(text) {
-  const s = JSON.parse(text);
-  if (typeof s.url !== 'string') return 'error: snapshot.url: expected a string';
-  const p = page(s.url);
-  globalThis.__calls.push('evaluate');
-  return JSON.stringify({ platform: p ? p.platform : '', name: '', signed_out: false, findings: [] });
-}
-export function next_step(snapshot, plan) {
-  JSON.parse(snapshot);
-  globalThis.__calls.push('next_step');
-  return JSON.stringify({ plan: JSON.parse(plan), action: { kind: 'wait', ms: 250, why: 'x' } });
-}
-export function platforms() {
-  return JSON.stringify([{ id: 'linkedin', name: 'LinkedIn', confidence: 'high', hosts: [], settings: [] }]);
-}
-`;
 
-function fakeApi() {
-  const store = { local: {}, session: {} };
-  const area = (name) => ({
-    async get(key) {
-      return key in store[name] ? { [key]: structuredClone(store[name][key]) } : {};
-    },
-    async set(obj) {
-      Object.assign(store[name], structuredClone(obj));
-    },
-  });
-  const api = {
-    listener: null,
-    runtime: {
-      id: ID,
-      getURL: (p) => BASE + p,
-      onMessage: { addListener: (fn) => { api.listener = fn; } },
-      onInstalled: { addListener() {} },
-      onStartup: { addListener() {} },
-    },
-    storage: { local: area('local'), session: area('session') },
-    action: { async setBadgeText() {}, async setBadgeBackgroundColor() {} },
-    tabs: {
-      async create() { return { id: 99 }; },
-      async get(id) { return { id }; },
-      async update(id) { return { id }; },
-      async remove() {},
-      onRemoved: { addListener() {} },
-    },
-    // the weekly re-check and the opt-out-everywhere time limit (not exercised here)
-    alarms: {
-      async create() {},
-      async get() { return undefined; },
-      async clear() { return true; },
-      onAlarm: { addListener() {} },
-    },
-  };
-  return api;
-}
-
-let dir;
-let api;
-
+let bg;
 /** Sends `message` as `sender`; resolves with the reply (the listener answers asynchronously). */
-function send(message, sender) {
-  return new Promise((resolve) => {
-    const keep = api.listener(message, sender, resolve);
-    assert.equal(keep, true, 'the listener keeps the channel open for its async reply');
-  });
-}
+const send = (message, sender) => bg.send(message, sender);
 
 const page = 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement';
 const content = (over = {}) => ({ id: ID, url: page, tab: { id: 7 }, frameId: 0, ...over });
@@ -104,27 +30,16 @@ const snapshot = (url = page) => ({ url, lang: 'en', title: '', headings: [], di
 
 describe('background message checks', () => {
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-bg-'));
-    // background.js and the modules it imports (audit, everywhere, reminders, recheck, ...)
-    for (const f of fs.readdirSync(path.join(REPO, 'extension')).filter((n) => n.endsWith('.js'))) {
-      fs.copyFileSync(path.join(REPO, 'extension', f), path.join(dir, f));
-    }
-    fs.mkdirSync(path.join(dir, 'pkg'));
-    fs.writeFileSync(path.join(dir, 'pkg/untrain.js'), FAKE_PKG);
-    api = fakeApi();
-    globalThis.chrome = api;
-    globalThis.__calls = [];
-    await import(pathToFileURL(path.join(dir, 'background.js')).href);
-    assert.ok(api.listener, 'background registered runtime.onMessage');
+    bg = await loadBackground({ engine: ENGINE });
   });
   after(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
+    bg.cleanup();
     delete globalThis.chrome;
   });
 
   it('accepts the allow-listed types from the right senders', async () => {
     assert.deepEqual(await send({ type: 'classify', url: page }, content()), {
-      ok: true, page: { platform: 'linkedin', name: 'linkedin', settings_page: true },
+      ok: true, page: { platform: 'linkedin', name: 'linkedin', settings_page: true, roles: ['checkbox', 'switch'] },
     });
     const ev = await send({ type: 'evaluate', snapshot: snapshot() }, content());
     assert.equal(ev.ok, true, JSON.stringify(ev));
