@@ -22,6 +22,8 @@ pub const MAX_ACTIONS: u32 = 24;
 pub const WAIT_MS: u32 = 250;
 /// Wait between the two off reads of `verify`, in milliseconds.
 pub const VERIFY_MS: u32 = 700;
+/// Off reads in a row that `verify` needs before `done` (and the most a plan carries).
+pub const OFF_READS: u32 = 2;
 
 pub use crate::rule::model::DESTRUCTIVE;
 
@@ -566,6 +568,16 @@ fn roles_of(set: &RuleSet) -> Vec<String> {
     roles
 }
 
+/// Whether a plan's counters are within what the engine ever writes: a plan beyond them is
+/// forged or corrupt (the shell sends back what it got), and counting on from there could
+/// overflow.
+fn bounded(plan: &Plan) -> bool {
+    plan.waits <= MAX_WAITS
+        && plan.actions <= MAX_ACTIONS
+        && plan.off_reads <= OFF_READS
+        && plan.clicked.len() <= MAX_ACTIONS as usize
+}
+
 fn fail(plan: Plan, reason: FailReason, message: impl Into<String>) -> Decision {
     Decision {
         plan,
@@ -595,8 +607,8 @@ fn wait(mut plan: Plan, ms: u32, why: &str, exhausted: (FailReason, &str)) -> De
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.waits += 1;
-    plan.actions += 1;
+    plan.waits = plan.waits.saturating_add(1);
+    plan.actions = plan.actions.saturating_add(1);
     Decision {
         plan,
         action: Action::Wait {
@@ -610,8 +622,8 @@ fn select(mut plan: Plan, c: &Control, option: String, why: String) -> Decision 
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.actions += 1;
-    plan.step += 1;
+    plan.actions = plan.actions.saturating_add(1);
+    plan.step = plan.step.saturating_add(1);
     plan.waits = 0;
     plan.off_reads = 0;
     plan.clicked.push(c.index);
@@ -631,8 +643,8 @@ fn click(mut plan: Plan, c: &Control, why: String) -> Decision {
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.actions += 1;
-    plan.step += 1;
+    plan.actions = plan.actions.saturating_add(1);
+    plan.step = plan.step.saturating_add(1);
     plan.waits = 0;
     plan.off_reads = 0;
     plan.clicked.push(c.index);
@@ -1033,6 +1045,13 @@ impl Engine {
     /// Plans the next action of turning `plan.setting` off on this snapshot.
     /// Start with `Plan::new(id)`; send back the returned plan with the next snapshot.
     pub fn next_step(&self, snap: &Snapshot, plan: Plan) -> Decision {
+        if !bounded(&plan) {
+            return fail(
+                plan,
+                FailReason::BadPlan,
+                "the plan's counters are out of bounds",
+            );
+        }
         if plan.setting == SUSPECTED {
             return self.suspect_step(snap, plan);
         }
@@ -1168,7 +1187,7 @@ impl Engine {
             StepKind::OpenTab => {
                 if found.is_some_and(|(ctl, _)| ctl.visible) {
                     // the control is shown: this tab is open already
-                    plan.step += 1;
+                    plan.step = plan.step.saturating_add(1);
                     plan.waits = 0;
                     return self.step(s, c, view, parts, finding, found, plan);
                 }
@@ -1237,8 +1256,8 @@ impl Engine {
             }
             StepKind::Verify => match finding.state {
                 State::Off => {
-                    plan.off_reads += 1;
-                    if plan.off_reads >= 2 {
+                    plan.off_reads = plan.off_reads.saturating_add(1);
+                    if plan.off_reads >= OFF_READS {
                         let outcome = if plan.clicked.is_empty() {
                             Outcome::AlreadyOff
                         } else {
@@ -1338,7 +1357,7 @@ impl Engine {
                 if plan.actions >= MAX_ACTIONS {
                     return fail(plan, FailReason::TooManySteps, "too many steps");
                 }
-                plan.actions += 1;
+                plan.actions = plan.actions.saturating_add(1);
                 plan.step = 1;
                 plan.waits = 0;
                 plan.clicked.push(field.index);
@@ -1434,8 +1453,8 @@ impl Engine {
                 ),
             ),
             (1, Some(State::Off), _) => {
-                plan.off_reads += 1;
-                if plan.off_reads >= 2 {
+                plan.off_reads = plan.off_reads.saturating_add(1);
+                if plan.off_reads >= OFF_READS {
                     Decision {
                         plan,
                         action: Action::Done {
