@@ -1090,27 +1090,22 @@ impl Engine {
         if plan.step >= s.steps.len() {
             return fail(plan, FailReason::BadPlan, "the plan has no such step");
         }
-        let (found, finding) = if on_page {
-            let found = match self.find(s, c, &view) {
-                Match::Found(ctl, name, _) => Some((ctl, name)),
-                _ => None,
+        // every step acts only on the setting's own pages: a single-page app may move on during
+        // a plan, and a menu choice or confirmation on another page is not this setting's
+        if !on_page {
+            let why = if plan.step == 0 {
+                "this is not the setting's page"
+            } else {
+                "the page left the setting's page"
             };
-            (found, self.finding(set, s, c, &view))
-        } else {
-            let absent = Finding {
-                setting: s.id.clone(),
-                title: s.title.clone(),
-                state: State::Unknown,
-                label: String::new(),
-                control: None,
-                reason: Some(Reason::Absent),
-                matched_by: None,
-                automation: s.automation,
-                rule_version: set.version,
-            };
-            (None, absent)
+            return fail(plan, FailReason::BadPlan, why);
+        }
+        let found = match self.find(s, c, &view) {
+            Match::Found(ctl, name, _) => Some((ctl, name)),
+            _ => None,
         };
-        self.step(s, c, &view, &parts, finding, found, plan)
+        let finding = self.finding(set, s, c, &view);
+        self.step(s, c, &view, finding, found, plan)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1119,7 +1114,6 @@ impl Engine {
         s: &Setting,
         c: &Compiled,
         view: &View<'_>,
-        parts: &url::Parts<'_>,
         finding: Finding,
         found: Option<(&Control, &str)>,
         mut plan: Plan,
@@ -1129,67 +1123,58 @@ impl Engine {
             return fail(plan, FailReason::BadPlan, "the plan has no such step");
         };
         match kind {
-            StepKind::ClickControl => {
-                if !s
-                    .pages
-                    .iter()
-                    .any(|p| url::page_matches(p, parts.path, parts.hash))
-                {
-                    return fail(plan, FailReason::BadPlan, "this is not the setting's page");
-                }
-                match (finding.state, found) {
-                    (State::On, Some((ctl, name))) => {
-                        if c.destructive(name) {
-                            return fail(
+            StepKind::ClickControl => match (finding.state, found) {
+                (State::On, Some((ctl, name))) => {
+                    if c.destructive(name) {
+                        return fail(
+                            plan,
+                            FailReason::NoChoice,
+                            "the control's name contains a destructive word; not clicking",
+                        );
+                    }
+                    if ctl.role == "select" {
+                        return match off_option_of(c, ctl) {
+                            Some(option) if !c.destructive(&normalize(&option)) => {
+                                select(plan, ctl, option, ["turn off ", &s.title].concat())
+                            }
+                            _ => fail(
                                 plan,
                                 FailReason::NoChoice,
-                                "the control's name contains a destructive word; not clicking",
-                            );
-                        }
-                        if ctl.role == "select" {
-                            return match off_option_of(c, ctl) {
-                                Some(option) if !c.destructive(&normalize(&option)) => {
-                                    select(plan, ctl, option, ["turn off ", &s.title].concat())
-                                }
-                                _ => fail(
-                                    plan,
-                                    FailReason::NoChoice,
-                                    "the list has no option that turns the setting off",
-                                ),
-                            };
-                        }
-                        click(plan, ctl, ["turn off ", &s.title].concat())
+                                "the list has no option that turns the setting off",
+                            ),
+                        };
                     }
-                    (State::Off, _) if plan.clicked.is_empty() => Decision {
-                        plan,
-                        action: Action::Done {
-                            outcome: Outcome::AlreadyOff,
-                            label: finding.label,
-                        },
-                    },
-                    (State::Off, _) => {
-                        plan.step = last;
-                        plan.waits = 0;
-                        plan.off_reads = 0;
-                        self.step(s, c, view, parts, finding, found, plan)
-                    }
-                    _ => {
-                        let r = finding.reason.unwrap_or(Reason::Unreadable);
-                        wait(
-                            plan,
-                            WAIT_MS,
-                            "waiting for the setting to render",
-                            reason_fail(r),
-                        )
-                    }
+                    click(plan, ctl, ["turn off ", &s.title].concat())
                 }
-            }
+                (State::Off, _) if plan.clicked.is_empty() => Decision {
+                    plan,
+                    action: Action::Done {
+                        outcome: Outcome::AlreadyOff,
+                        label: finding.label,
+                    },
+                },
+                (State::Off, _) => {
+                    plan.step = last;
+                    plan.waits = 0;
+                    plan.off_reads = 0;
+                    self.step(s, c, view, finding, found, plan)
+                }
+                _ => {
+                    let r = finding.reason.unwrap_or(Reason::Unreadable);
+                    wait(
+                        plan,
+                        WAIT_MS,
+                        "waiting for the setting to render",
+                        reason_fail(r),
+                    )
+                }
+            },
             StepKind::OpenTab => {
                 if found.is_some_and(|(ctl, _)| ctl.visible) {
                     // the control is shown: this tab is open already
                     plan.step = plan.step.saturating_add(1);
                     plan.waits = 0;
-                    return self.step(s, c, view, parts, finding, found, plan);
+                    return self.step(s, c, view, finding, found, plan);
                 }
                 let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
                 match self.choice(kind, texts, c, view, None) {
@@ -1243,7 +1228,7 @@ impl Engine {
                             plan.step = last;
                             plan.waits = 0;
                             plan.off_reads = 0;
-                            return self.step(s, c, view, parts, finding, found, plan);
+                            return self.step(s, c, view, finding, found, plan);
                         }
                         wait(
                             plan,

@@ -148,6 +148,8 @@ fn page() -> impl Strategy<Value = Page> {
         Just(Page::IgnoresScriptedClicks),
         (0u8..4).prop_map(Page::Reverts),
         Just(Page::FlipsClicked),
+        Just(Page::LeavesTo("https://demo.example/feed")),
+        Just(Page::LeavesTo("https://demo.example/settings/ai")),
     ]
 }
 

@@ -18,6 +18,9 @@ pub enum Page {
     Reverts(u8),
     /// Every click flips whatever was clicked (a page that lets anything toggle).
     FlipsClicked,
+    /// A single-page app that moves to this URL (same host, another page) after the first
+    /// click, keeping its controls.
+    LeavesTo(&'static str),
 }
 
 /// How a simulated plan ended.
@@ -74,6 +77,19 @@ fn steps_of(e: &Engine, id: &str) -> usize {
         .map_or(0, |s| s.steps.len())
 }
 
+/// Whether `url` is on one of the setting's `pages` (false for an unknown setting).
+fn on_pages(e: &Engine, id: &str, url: &str) -> bool {
+    let Some(parts) = untrain::url::split(url) else {
+        return false;
+    };
+    e.rule_sets()
+        .iter()
+        .flat_map(|s| &s.settings)
+        .filter(|s| s.id == id)
+        .flat_map(|s| &s.pages)
+        .any(|p| untrain::url::page_matches(p, parts.path, parts.hash))
+}
+
 fn flip_index(snap: &mut Snapshot, index: usize) {
     if let Some(c) = snap.controls.iter_mut().find(|c| c.index == index) {
         crate::common::flip(c);
@@ -82,7 +98,8 @@ fn flip_index(snap: &mut Snapshot, index: usize) {
 
 /// Runs a plan to its end against a simulated page; `Err` names the broken property.
 ///
-/// Checked on every call: a click names a control of the snapshot with the same role and name;
+/// Checked on every call: a click names a control of the snapshot with the same role and name,
+/// on a page of the setting's `pages`;
 /// never a destructive name; the setting's own control only while it reads `on`; the first
 /// (click-control) step clicks only the setting's control; `done` only when the current
 /// snapshot reads `off`, with `turned-off` exactly when something was clicked; `failed` has a
@@ -112,6 +129,12 @@ pub fn simulate(e: &Engine, mut snap: Snapshot, mut plan: Plan, page: Page) -> R
                 if (&c.role, &c.name) != (role, name) {
                     return Err("click names another role/name".into());
                 }
+                if id != untrain::SUSPECTED && !on_pages(e, &id, &snap.url) {
+                    return Err(format!(
+                        "clicked {name:?} off the setting's pages ({})",
+                        snap.url
+                    ));
+                }
                 let n = normalize(name);
                 if let Some(w) = words.iter().find(|w| n.contains(w.as_str())) {
                     return Err(format!("clicked destructive {name:?} ({w})"));
@@ -132,6 +155,7 @@ pub fn simulate(e: &Engine, mut snap: Snapshot, mut plan: Plan, page: Page) -> R
                 let decisive = before.step + 2 >= steps; // the click right before verify
                 match page {
                     Page::FlipsClicked => flip_index(&mut snap, *index),
+                    Page::LeavesTo(url) => snap.url = url.to_string(),
                     Page::Accepts if decisive => {
                         if let Some(t) = target {
                             flip_index(&mut snap, t);
