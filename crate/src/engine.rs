@@ -8,7 +8,7 @@ use crate::rule::model::{
     Automation, Confidence, DefaultState, LangMap, OffMeans, RuleSet, Setting, StepKind, Texts,
 };
 use crate::snapshot::{read, Control, Reading, Snapshot};
-use crate::text::{contains, normalize};
+use crate::text::{contains, has_stem, normalize};
 use crate::url;
 use serde::{Deserialize, Serialize};
 
@@ -354,11 +354,10 @@ impl Compiled {
             labels: norm_all(&s.labels),
             context: norm_all(&s.context),
             exclude: norm_all(&s.exclude),
-            never: DESTRUCTIVE
+            never: s
+                .never
                 .iter()
-                .copied()
-                .chain(s.never.iter().map(String::as_str))
-                .map(normalize)
+                .map(|w| normalize(w))
                 .filter(|w| !w.is_empty())
                 .collect(),
             steps: s.steps.iter().map(|st| norm_all(&st.text)).collect(),
@@ -370,9 +369,16 @@ impl Compiled {
         }
     }
 
+    /// Whether a normalised name holds a built-in destructive word or one of the rule's
+    /// `never` words (each at a word start).
     fn destructive(&self, name_n: &str) -> bool {
-        self.never.iter().any(|w| contains(name_n, w))
+        destructive(name_n) || self.never.iter().any(|w| has_stem(name_n, w))
     }
+}
+
+/// Whether a normalised name holds a built-in destructive word ([`DESTRUCTIVE`]) at a word start.
+pub fn destructive(name_n: &str) -> bool {
+    DESTRUCTIVE.iter().any(|w| has_stem(name_n, w))
 }
 
 /// The label a person sees for the control: its own accessible name when that holds one of
@@ -1403,16 +1409,7 @@ impl Engine {
         let label = found.map_or(String::new(), |x| x.label.clone());
         match (plan.step, found.map(|x| x.state), ctl) {
             (0, Some(State::On), Some((ctl, name, _))) => {
-                let never = Compiled {
-                    labels: Vec::new(),
-                    context: Vec::new(),
-                    exclude: Vec::new(),
-                    never: DESTRUCTIVE.iter().map(|w| normalize(w)).collect(),
-                    steps: Vec::new(),
-                    off_option: Vec::new(),
-                    prefill: Vec::new(),
-                };
-                if never.destructive(name) {
+                if destructive(name) {
                     return fail(
                         plan,
                         FailReason::NoChoice,

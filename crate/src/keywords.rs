@@ -9,6 +9,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+pub use crate::text::has_stem;
+
 /// Training words.
 pub const TRAINING: &[&str] = &[
     "train", "fine tun", "finetun", "entrain", "entren", "trein", "addestr",
@@ -248,32 +250,6 @@ impl Score {
             && ((self.training && (self.model || self.data))
                 || (self.improve && self.model && self.data))
     }
-}
-
-/// True when the normalised `hay` holds `stem` at a word start (and, for `x$`, as a whole word).
-pub fn has_stem(hay: &str, stem: &str) -> bool {
-    let (stem, whole) = match stem.strip_suffix('$') {
-        Some(s) => (s, true),
-        None => (stem, false),
-    };
-    if stem.is_empty() {
-        return false;
-    }
-    let mut from = 0;
-    while let Some(i) = hay.get(from..).and_then(|h| h.find(stem)) {
-        let at = from + i;
-        let end = at + stem.len();
-        let start_ok = at == 0 || hay.as_bytes().get(at - 1) == Some(&b' ');
-        let end_ok = !whole || end == hay.len() || hay.as_bytes().get(end) == Some(&b' ');
-        if start_ok && end_ok {
-            return true;
-        }
-        from = at + 1;
-        while !hay.is_char_boundary(from) && from < hay.len() {
-            from += 1;
-        }
-    }
-    false
 }
 
 fn any(hay: &str, list: &[&str]) -> bool {

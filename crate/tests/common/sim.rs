@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use untrain::engine::{DESTRUCTIVE, MAX_ACTIONS};
-use untrain::text::normalize;
+use untrain::text::{has_stem, normalize};
 use untrain::{Action, Engine, FailReason, Finding, Outcome, Plan, Snapshot, State};
 
 /// How the simulated page reacts to the click that should turn the setting off.
@@ -52,7 +52,8 @@ fn finding(e: &Engine, snap: &Snapshot, id: &str) -> Option<Finding> {
         .find(|f| f.setting == id)
 }
 
-/// Built-in destructive words plus the setting's own `never` words, normalised.
+/// Built-in destructive words (written normalised) plus the setting's own `never` words,
+/// normalised; each is matched at a word start of the normalised name (`has_stem`).
 pub fn destructive_words(e: &Engine, id: &str) -> Vec<String> {
     let never: Vec<String> = e
         .rule_sets()
@@ -63,7 +64,7 @@ pub fn destructive_words(e: &Engine, id: &str) -> Vec<String> {
         .collect();
     DESTRUCTIVE
         .iter()
-        .map(|w| normalize(w))
+        .map(|w| w.to_string())
         .chain(never.iter().map(|w| normalize(w)))
         .filter(|w| !w.is_empty())
         .collect()
@@ -136,7 +137,7 @@ pub fn simulate(e: &Engine, mut snap: Snapshot, mut plan: Plan, page: Page) -> R
                     ));
                 }
                 let n = normalize(name);
-                if let Some(w) = words.iter().find(|w| n.contains(w.as_str())) {
+                if let Some(w) = words.iter().find(|w| has_stem(&n, w)) {
                     return Err(format!("clicked destructive {name:?} ({w})"));
                 }
                 let is_setting = f.as_ref().and_then(|f| f.control) == Some(*index);
