@@ -76,7 +76,8 @@ pub struct Suspect {
     pub control: usize,
     /// The control's name, or its row text when it has none (cut to 200 chars).
     pub label: String,
-    /// Read with `off_means = "unchecked"`.
+    /// Read by the polarity of its own wording ("Protect my data from AI training" is off when
+    /// checked); `unknown` when that polarity is unclear or the state unreadable.
     pub state: State,
     /// Stable key: the normalised label cut to 120 bytes; send it back as the plan's `suspect`.
     pub key: String,
@@ -400,27 +401,66 @@ fn shown_label(s: &Setting, ctl: &Control) -> String {
     ctl.text.chars().take(200).collect()
 }
 
-/// Reads a setting's control: `Ok(true)` when the setting is on.
-/// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s.
-fn read_setting(s: &Setting, c: &Compiled, ctl: &Control) -> Result<bool, Reason> {
+/// What "off" looks like on a control worded so (`name`, `text` normalised), for the keyword
+/// fallback and suspects: from its own wording, never from a rule. `None` when the wording's
+/// polarity is unclear (never read as on or off). The name decides when it reads like training
+/// on its own; else the name and the row must agree (a switch named "Toggle" in a row saying
+/// "Protect my posts from AI training").
+fn worded(name: &str, text: &str) -> Option<OffMeans> {
+    use keywords::{polarity, Polarity};
+    let p = if name.is_empty() {
+        polarity(text)
+    } else if keywords::score(&[name]).weak() {
+        polarity(name)
+    } else {
+        let p = polarity(name);
+        if p == polarity(text) {
+            p
+        } else {
+            Polarity::Unclear
+        }
+    };
+    match p {
+        Polarity::Affirmative => Some(OffMeans::Unchecked),
+        Polarity::Inverted => Some(OffMeans::Checked),
+        Polarity::Unclear => None,
+    }
+}
+
+/// A checkbox-like control's state read with `off` (what off looks like; `None`: unclear):
+/// `Ok(true)` when on.
+fn on_when(reading: Reading, off: Option<OffMeans>) -> Result<bool, Reason> {
+    match (reading, off) {
+        (Reading::Disabled, _) => Err(Reason::Disabled),
+        (Reading::Checked(checked), Some(OffMeans::Unchecked)) => Ok(checked),
+        (Reading::Checked(checked), Some(OffMeans::Checked)) => Ok(!checked),
+        _ => Err(Reason::Unreadable),
+    }
+}
+
+/// Reads a setting's control: `Ok(true)` when the setting is on. `off` is what off looks like:
+/// the rule's `off_means` for a label match, the control's own wording for a keyword match
+/// ([`worded`]).
+/// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s; a
+/// select matched by keywords is read only when its wording is affirmative (an option
+/// "Disabled" of "Block AI training" would mean on).
+fn read_setting(
+    c: &Compiled,
+    ctl: &Control,
+    off: Option<OffMeans>,
+    by: MatchedBy,
+) -> Result<bool, Reason> {
     if ctl.role == "select" {
         if ctl.disabled {
             return Err(Reason::Disabled);
         }
         let v = normalize(ctl.value.as_deref().unwrap_or(""));
-        if v.is_empty() {
+        if v.is_empty() || (by == MatchedBy::Keywords && off != Some(OffMeans::Unchecked)) {
             return Err(Reason::Unreadable);
         }
         return Ok(!c.off_option.contains(&v));
     }
-    match read(ctl) {
-        Reading::Checked(checked) => Ok(match s.off_means {
-            OffMeans::Unchecked => checked,
-            OffMeans::Checked => !checked,
-        }),
-        Reading::Unreadable => Err(Reason::Unreadable),
-        Reading::Disabled => Err(Reason::Disabled),
-    }
+    on_when(read(ctl), off)
 }
 
 /// The option of a select control that means off (its text as in `options`).
@@ -518,9 +558,10 @@ impl<'a> View<'a> {
     }
 }
 
-/// Result of looking for a setting's control.
+/// Result of looking for a setting's control: the control, its normalised name, how it was
+/// matched and what off looks like on it (`None`: its wording's polarity is unclear).
 enum Match<'a> {
-    Found(&'a Control, &'a str, MatchedBy),
+    Found(&'a Control, &'a str, MatchedBy, Option<OffMeans>),
     Ambiguous,
     Absent,
 }
@@ -777,7 +818,7 @@ impl Engine {
                 return Match::Absent;
             }
         }
-        let mut cands: Vec<(u8, &'a Control, &'a str)> = Vec::new();
+        let mut cands: Vec<(u8, &'a Control, &'a str, &'a str)> = Vec::new();
         for (ctl, name, text) in &view.controls {
             if !s.roles.contains(&ctl.role) {
                 continue;
@@ -792,32 +833,32 @@ impl Engine {
                 3
             } else if c.labels.iter().any(|l| contains(text, l)) {
                 2
-            } else if keywords::score(&[name, text]).weak()
-                && !keywords::negated(if name.is_empty() { text } else { name })
-            {
+            } else if keywords::score(&[name, text]).weak() {
+                // of either polarity: "Protect my posts from AI training" is this setting too,
+                // read by its own wording (`worded`)
                 1
             } else {
                 0
             };
             if score >= 1 {
-                cands.push((score, ctl, name.as_str()));
+                cands.push((score, ctl, name.as_str(), text.as_str()));
             }
         }
         // a visible candidate beats hidden duplicates
-        if cands.iter().any(|(_, ctl, _)| ctl.visible) {
-            cands.retain(|(_, ctl, _)| ctl.visible);
+        if cands.iter().any(|(_, ctl, _, _)| ctl.visible) {
+            cands.retain(|(_, ctl, _, _)| ctl.visible);
         }
-        let Some(best) = cands.iter().map(|(s, _, _)| *s).max() else {
+        let Some(best) = cands.iter().map(|(s, _, _, _)| *s).max() else {
             return Match::Absent;
         };
-        let by = if best == 1 {
-            MatchedBy::Keywords
-        } else {
-            MatchedBy::Label
-        };
-        let mut top = cands.iter().filter(|(s, _, _)| *s == best);
+        let mut top = cands.iter().filter(|(s, _, _, _)| *s == best);
         match (top.next(), top.next()) {
-            (Some((_, ctl, name)), None) => Match::Found(ctl, name, by),
+            (Some((_, ctl, name, _)), None) if best > 1 => {
+                Match::Found(ctl, name, MatchedBy::Label, Some(s.off_means))
+            }
+            (Some((_, ctl, name, text)), None) => {
+                Match::Found(ctl, name, MatchedBy::Keywords, worded(name, text))
+            }
             _ => Match::Ambiguous,
         }
     }
@@ -846,11 +887,11 @@ impl Engine {
         match self.find(s, c, view) {
             Match::Absent => f.reason = Some(Reason::Absent),
             Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
-            Match::Found(ctl, _, by) => {
+            Match::Found(ctl, _, by, off) => {
                 f.label = shown_label(s, ctl);
                 f.control = Some(ctl.index);
                 f.matched_by = Some(by);
-                match read_setting(s, c, ctl) {
+                match read_setting(c, ctl, off, by) {
                     Ok(on) => f.state = if on { State::On } else { State::Off },
                     Err(r) => f.reason = Some(r),
                 }
@@ -980,7 +1021,7 @@ impl Engine {
                 .iter()
                 .any(|p| url::page_matches(p, parts.path, parts.hash))
             {
-                if let Match::Found(ctl, _, _) = self.find(s, c, view) {
+                if let Match::Found(ctl, _, _, _) = self.find(s, c, view) {
                     taken.push(ctl.index);
                 }
             }
@@ -1002,13 +1043,12 @@ impl Engine {
             if !keywords::score(&[name, text]).strong() {
                 continue;
             }
-            // "Do not use my data ..." is on when unchecked: never guess, never click
-            let negated = keywords::negated(if name.is_empty() { text } else { name });
-            let state = match read(ctl) {
-                _ if negated => State::Unknown,
-                Reading::Checked(true) => State::On,
-                Reading::Checked(false) => State::Off,
-                _ => State::Unknown,
+            // read by its own wording: "Protect my data from AI training" is on when unchecked;
+            // an unclear wording is never read (never clicked)
+            let state = match on_when(read(ctl), worded(name, text)) {
+                Ok(true) => State::On,
+                Ok(false) => State::Off,
+                Err(_) => State::Unknown,
             };
             let shown = if ctl.name.trim().is_empty() {
                 &ctl.text
@@ -1107,7 +1147,7 @@ impl Engine {
             return fail(plan, FailReason::BadPlan, why);
         }
         let found = match self.find(s, c, &view) {
-            Match::Found(ctl, name, _) => Some((ctl, name)),
+            Match::Found(ctl, name, _, _) => Some((ctl, name)),
             _ => None,
         };
         let finding = self.finding(set, s, c, &view);

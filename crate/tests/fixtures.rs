@@ -262,3 +262,36 @@ fn no_rule_text_the_engine_clicks_is_destructive() {
     assert!(checked > 200, "{checked}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The keyword fallback reads a control by its own wording; on the rules' own labels that
+/// reading never contradicts the rule's `off_means` (it may be unclear: the label path uses
+/// `off_means`, and an unclear keyword match is never clicked).
+#[test]
+fn every_rule_label_reads_the_way_its_off_means_says() {
+    use untrain::keywords::{polarity, Polarity};
+    use untrain::rule::model::OffMeans;
+    use untrain::text::normalize;
+    let sets = Engine::load_toml(&rule_files()).expect("valid rules");
+    let mut failures = Vec::new();
+    let mut unclear = Vec::new();
+    for s in sets.iter().flat_map(|set| &set.settings) {
+        if s.roles.iter().any(|r| r == "select") {
+            continue;
+        }
+        for l in s.labels.values().flatten() {
+            let p = polarity(&normalize(l));
+            let wrong = match s.off_means {
+                OffMeans::Unchecked => Polarity::Inverted,
+                OffMeans::Checked => Polarity::Affirmative,
+            };
+            if p == wrong {
+                failures.push(format!("{}: {l:?} reads {p:?}", s.id));
+            } else if p == Polarity::Unclear {
+                unclear.push(format!("{}: {l:?}", s.id));
+            }
+        }
+    }
+    eprintln!("unclear labels: {unclear:#?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(unclear.len() <= 3, "{unclear:#?}");
+}
