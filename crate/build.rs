@@ -78,15 +78,14 @@ fn main() {
         .map(|mut s| {
             s.settings.iter_mut().for_each(|st| {
                 st.fixtures.clear();
-                // a `never` word that holds a built-in destructive word adds nothing: a name
-                // holding it holds the built-in one (the engine checks both, normalised)
-                let builtin: Vec<String> = model::DESTRUCTIVE
-                    .iter()
-                    .map(|d| text::normalize(d))
-                    .collect();
+                // a `never` word that holds a built-in destructive stem at a word start adds
+                // nothing: a name holding the word at a word start holds the stem at a word
+                // start too (a whole-word stem, `x$`, is not relied on: the word may go on)
                 st.never.retain(|w| {
                     let n = text::normalize(w);
-                    !builtin.iter().any(|d| text::contains(&n, d))
+                    !model::DESTRUCTIVE
+                        .iter()
+                        .any(|d| !d.ends_with('$') && text::has_stem(&n, d))
                 });
             });
             s.notes = None;

@@ -102,10 +102,40 @@ pub fn snapshot(data: &[u8]) {
         .iter()
         .flat_map(|s| s.settings.iter().map(|st| Plan::new(&st.id)))
         .collect();
+    // forged plans (the shell sends back whatever it got): every setting's last step with
+    // counters far above their bounds must be refused, never counted on (no overflow)
+    let forged: Vec<Plan> = e
+        .rule_sets()
+        .iter()
+        .flat_map(|s| &s.settings)
+        .map(|st| Plan {
+            step: st.steps.len().saturating_sub(1),
+            waits: u32::MAX,
+            actions: u32::MAX,
+            off_reads: u32::MAX,
+            ..Plan::new(&st.id)
+        })
+        .collect();
+    for p in forged {
+        let d = e.next_step(&snap, p);
+        assert!(
+            matches!(
+                d.action,
+                Action::Failed {
+                    reason: untrain::FailReason::BadPlan,
+                    ..
+                }
+            ),
+            "a plan with huge counters was not refused: {d:?}"
+        );
+    }
     plans.extend(plan);
     for p in plans {
         let first = p.step == 0;
         let bounded = p.actions <= untrain::engine::MAX_ACTIONS;
+        let forged = p.waits > untrain::engine::MAX_WAITS
+            || p.actions > untrain::engine::MAX_ACTIONS
+            || p.off_reads > untrain::engine::OFF_READS;
         let id = p.setting.clone();
         let d = e.next_step(&snap, p);
         if let Action::Click {
@@ -132,6 +162,18 @@ pub fn snapshot(data: &[u8]) {
         }
         if bounded {
             assert!(d.plan.actions <= untrain::engine::MAX_ACTIONS, "{d:?}");
+        }
+        if forged {
+            assert!(
+                matches!(
+                    d.action,
+                    Action::Failed {
+                        reason: untrain::FailReason::BadPlan,
+                        ..
+                    }
+                ),
+                "forged counters not refused: {d:?}"
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::rule::model::{
     Automation, Confidence, DefaultState, LangMap, OffMeans, RuleSet, Setting, StepKind, Texts,
 };
 use crate::snapshot::{read, Control, Reading, Snapshot};
-use crate::text::{contains, normalize};
+use crate::text::{contains, has_stem, normalize};
 use crate::url;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,8 @@ pub const MAX_ACTIONS: u32 = 24;
 pub const WAIT_MS: u32 = 250;
 /// Wait between the two off reads of `verify`, in milliseconds.
 pub const VERIFY_MS: u32 = 700;
+/// Off reads in a row that `verify` needs before `done` (and the most a plan carries).
+pub const OFF_READS: u32 = 2;
 
 pub use crate::rule::model::DESTRUCTIVE;
 
@@ -74,7 +76,8 @@ pub struct Suspect {
     pub control: usize,
     /// The control's name, or its row text when it has none (cut to 200 chars).
     pub label: String,
-    /// Read with `off_means = "unchecked"`.
+    /// Read by the polarity of its own wording ("Protect my data from AI training" is off when
+    /// checked); `unknown` when that polarity is unclear or the state unreadable.
     pub state: State,
     /// Stable key: the normalised label cut to 120 bytes; send it back as the plan's `suspect`.
     pub key: String,
@@ -352,11 +355,10 @@ impl Compiled {
             labels: norm_all(&s.labels),
             context: norm_all(&s.context),
             exclude: norm_all(&s.exclude),
-            never: DESTRUCTIVE
+            never: s
+                .never
                 .iter()
-                .copied()
-                .chain(s.never.iter().map(String::as_str))
-                .map(normalize)
+                .map(|w| normalize(w))
                 .filter(|w| !w.is_empty())
                 .collect(),
             steps: s.steps.iter().map(|st| norm_all(&st.text)).collect(),
@@ -368,9 +370,16 @@ impl Compiled {
         }
     }
 
+    /// Whether a normalised name holds a built-in destructive word or one of the rule's
+    /// `never` words (each at a word start).
     fn destructive(&self, name_n: &str) -> bool {
-        self.never.iter().any(|w| contains(name_n, w))
+        destructive(name_n) || self.never.iter().any(|w| has_stem(name_n, w))
     }
+}
+
+/// Whether a normalised name holds a built-in destructive word ([`DESTRUCTIVE`]) at a word start.
+pub fn destructive(name_n: &str) -> bool {
+    DESTRUCTIVE.iter().any(|w| has_stem(name_n, w))
 }
 
 /// The label a person sees for the control: its own accessible name when that holds one of
@@ -392,27 +401,66 @@ fn shown_label(s: &Setting, ctl: &Control) -> String {
     ctl.text.chars().take(200).collect()
 }
 
-/// Reads a setting's control: `Ok(true)` when the setting is on.
-/// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s.
-fn read_setting(s: &Setting, c: &Compiled, ctl: &Control) -> Result<bool, Reason> {
+/// What "off" looks like on a control worded so (`name`, `text` normalised), for the keyword
+/// fallback and suspects: from its own wording, never from a rule. `None` when the wording's
+/// polarity is unclear (never read as on or off). The name decides when it reads like training
+/// on its own; else the name and the row must agree (a switch named "Toggle" in a row saying
+/// "Protect my posts from AI training").
+fn worded(name: &str, text: &str) -> Option<OffMeans> {
+    use keywords::{polarity, Polarity};
+    let p = if name.is_empty() {
+        polarity(text)
+    } else if keywords::score(&[name]).weak() {
+        polarity(name)
+    } else {
+        let p = polarity(name);
+        if p == polarity(text) {
+            p
+        } else {
+            Polarity::Unclear
+        }
+    };
+    match p {
+        Polarity::Affirmative => Some(OffMeans::Unchecked),
+        Polarity::Inverted => Some(OffMeans::Checked),
+        Polarity::Unclear => None,
+    }
+}
+
+/// A checkbox-like control's state read with `off` (what off looks like; `None`: unclear):
+/// `Ok(true)` when on.
+fn on_when(reading: Reading, off: Option<OffMeans>) -> Result<bool, Reason> {
+    match (reading, off) {
+        (Reading::Disabled, _) => Err(Reason::Disabled),
+        (Reading::Checked(checked), Some(OffMeans::Unchecked)) => Ok(checked),
+        (Reading::Checked(checked), Some(OffMeans::Checked)) => Ok(!checked),
+        _ => Err(Reason::Unreadable),
+    }
+}
+
+/// Reads a setting's control: `Ok(true)` when the setting is on. `off` is what off looks like:
+/// the rule's `off_means` for a label match, the control's own wording for a keyword match
+/// ([`worded`]).
+/// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s; a
+/// select matched by keywords is read only when its wording is affirmative (an option
+/// "Disabled" of "Block AI training" would mean on).
+fn read_setting(
+    c: &Compiled,
+    ctl: &Control,
+    off: Option<OffMeans>,
+    by: MatchedBy,
+) -> Result<bool, Reason> {
     if ctl.role == "select" {
         if ctl.disabled {
             return Err(Reason::Disabled);
         }
         let v = normalize(ctl.value.as_deref().unwrap_or(""));
-        if v.is_empty() {
+        if v.is_empty() || (by == MatchedBy::Keywords && off != Some(OffMeans::Unchecked)) {
             return Err(Reason::Unreadable);
         }
         return Ok(!c.off_option.contains(&v));
     }
-    match read(ctl) {
-        Reading::Checked(checked) => Ok(match s.off_means {
-            OffMeans::Unchecked => checked,
-            OffMeans::Checked => !checked,
-        }),
-        Reading::Unreadable => Err(Reason::Unreadable),
-        Reading::Disabled => Err(Reason::Disabled),
-    }
+    on_when(read(ctl), off)
 }
 
 /// The option of a select control that means off (its text as in `options`).
@@ -510,9 +558,10 @@ impl<'a> View<'a> {
     }
 }
 
-/// Result of looking for a setting's control.
+/// Result of looking for a setting's control: the control, its normalised name, how it was
+/// matched and what off looks like on it (`None`: its wording's polarity is unclear).
 enum Match<'a> {
-    Found(&'a Control, &'a str, MatchedBy),
+    Found(&'a Control, &'a str, MatchedBy, Option<OffMeans>),
     Ambiguous,
     Absent,
 }
@@ -566,6 +615,16 @@ fn roles_of(set: &RuleSet) -> Vec<String> {
     roles
 }
 
+/// Whether a plan's counters are within what the engine ever writes: a plan beyond them is
+/// forged or corrupt (the shell sends back what it got), and counting on from there could
+/// overflow.
+fn bounded(plan: &Plan) -> bool {
+    plan.waits <= MAX_WAITS
+        && plan.actions <= MAX_ACTIONS
+        && plan.off_reads <= OFF_READS
+        && plan.clicked.len() <= MAX_ACTIONS as usize
+}
+
 fn fail(plan: Plan, reason: FailReason, message: impl Into<String>) -> Decision {
     Decision {
         plan,
@@ -595,8 +654,8 @@ fn wait(mut plan: Plan, ms: u32, why: &str, exhausted: (FailReason, &str)) -> De
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.waits += 1;
-    plan.actions += 1;
+    plan.waits = plan.waits.saturating_add(1);
+    plan.actions = plan.actions.saturating_add(1);
     Decision {
         plan,
         action: Action::Wait {
@@ -610,8 +669,8 @@ fn select(mut plan: Plan, c: &Control, option: String, why: String) -> Decision 
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.actions += 1;
-    plan.step += 1;
+    plan.actions = plan.actions.saturating_add(1);
+    plan.step = plan.step.saturating_add(1);
     plan.waits = 0;
     plan.off_reads = 0;
     plan.clicked.push(c.index);
@@ -631,8 +690,8 @@ fn click(mut plan: Plan, c: &Control, why: String) -> Decision {
     if plan.actions >= MAX_ACTIONS {
         return fail(plan, FailReason::TooManySteps, "too many steps");
     }
-    plan.actions += 1;
-    plan.step += 1;
+    plan.actions = plan.actions.saturating_add(1);
+    plan.step = plan.step.saturating_add(1);
     plan.waits = 0;
     plan.off_reads = 0;
     plan.clicked.push(c.index);
@@ -759,7 +818,7 @@ impl Engine {
                 return Match::Absent;
             }
         }
-        let mut cands: Vec<(u8, &'a Control, &'a str)> = Vec::new();
+        let mut cands: Vec<(u8, &'a Control, &'a str, &'a str)> = Vec::new();
         for (ctl, name, text) in &view.controls {
             if !s.roles.contains(&ctl.role) {
                 continue;
@@ -774,32 +833,32 @@ impl Engine {
                 3
             } else if c.labels.iter().any(|l| contains(text, l)) {
                 2
-            } else if keywords::score(&[name, text]).weak()
-                && !keywords::negated(if name.is_empty() { text } else { name })
-            {
+            } else if keywords::score(&[name, text]).weak() {
+                // of either polarity: "Protect my posts from AI training" is this setting too,
+                // read by its own wording (`worded`)
                 1
             } else {
                 0
             };
             if score >= 1 {
-                cands.push((score, ctl, name.as_str()));
+                cands.push((score, ctl, name.as_str(), text.as_str()));
             }
         }
         // a visible candidate beats hidden duplicates
-        if cands.iter().any(|(_, ctl, _)| ctl.visible) {
-            cands.retain(|(_, ctl, _)| ctl.visible);
+        if cands.iter().any(|(_, ctl, _, _)| ctl.visible) {
+            cands.retain(|(_, ctl, _, _)| ctl.visible);
         }
-        let Some(best) = cands.iter().map(|(s, _, _)| *s).max() else {
+        let Some(best) = cands.iter().map(|(s, _, _, _)| *s).max() else {
             return Match::Absent;
         };
-        let by = if best == 1 {
-            MatchedBy::Keywords
-        } else {
-            MatchedBy::Label
-        };
-        let mut top = cands.iter().filter(|(s, _, _)| *s == best);
+        let mut top = cands.iter().filter(|(s, _, _, _)| *s == best);
         match (top.next(), top.next()) {
-            (Some((_, ctl, name)), None) => Match::Found(ctl, name, by),
+            (Some((_, ctl, name, _)), None) if best > 1 => {
+                Match::Found(ctl, name, MatchedBy::Label, Some(s.off_means))
+            }
+            (Some((_, ctl, name, text)), None) => {
+                Match::Found(ctl, name, MatchedBy::Keywords, worded(name, text))
+            }
             _ => Match::Ambiguous,
         }
     }
@@ -828,11 +887,11 @@ impl Engine {
         match self.find(s, c, view) {
             Match::Absent => f.reason = Some(Reason::Absent),
             Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
-            Match::Found(ctl, _, by) => {
+            Match::Found(ctl, _, by, off) => {
                 f.label = shown_label(s, ctl);
                 f.control = Some(ctl.index);
                 f.matched_by = Some(by);
-                match read_setting(s, c, ctl) {
+                match read_setting(c, ctl, off, by) {
                     Ok(on) => f.state = if on { State::On } else { State::Off },
                     Err(r) => f.reason = Some(r),
                 }
@@ -962,7 +1021,7 @@ impl Engine {
                 .iter()
                 .any(|p| url::page_matches(p, parts.path, parts.hash))
             {
-                if let Match::Found(ctl, _, _) = self.find(s, c, view) {
+                if let Match::Found(ctl, _, _, _) = self.find(s, c, view) {
                     taken.push(ctl.index);
                 }
             }
@@ -984,13 +1043,12 @@ impl Engine {
             if !keywords::score(&[name, text]).strong() {
                 continue;
             }
-            // "Do not use my data ..." is on when unchecked: never guess, never click
-            let negated = keywords::negated(if name.is_empty() { text } else { name });
-            let state = match read(ctl) {
-                _ if negated => State::Unknown,
-                Reading::Checked(true) => State::On,
-                Reading::Checked(false) => State::Off,
-                _ => State::Unknown,
+            // read by its own wording: "Protect my data from AI training" is on when unchecked;
+            // an unclear wording is never read (never clicked)
+            let state = match on_when(read(ctl), worded(name, text)) {
+                Ok(true) => State::On,
+                Ok(false) => State::Off,
+                Err(_) => State::Unknown,
             };
             let shown = if ctl.name.trim().is_empty() {
                 &ctl.text
@@ -1033,6 +1091,13 @@ impl Engine {
     /// Plans the next action of turning `plan.setting` off on this snapshot.
     /// Start with `Plan::new(id)`; send back the returned plan with the next snapshot.
     pub fn next_step(&self, snap: &Snapshot, plan: Plan) -> Decision {
+        if !bounded(&plan) {
+            return fail(
+                plan,
+                FailReason::BadPlan,
+                "the plan's counters are out of bounds",
+            );
+        }
         if plan.setting == SUSPECTED {
             return self.suspect_step(snap, plan);
         }
@@ -1071,27 +1136,22 @@ impl Engine {
         if plan.step >= s.steps.len() {
             return fail(plan, FailReason::BadPlan, "the plan has no such step");
         }
-        let (found, finding) = if on_page {
-            let found = match self.find(s, c, &view) {
-                Match::Found(ctl, name, _) => Some((ctl, name)),
-                _ => None,
+        // every step acts only on the setting's own pages: a single-page app may move on during
+        // a plan, and a menu choice or confirmation on another page is not this setting's
+        if !on_page {
+            let why = if plan.step == 0 {
+                "this is not the setting's page"
+            } else {
+                "the page left the setting's page"
             };
-            (found, self.finding(set, s, c, &view))
-        } else {
-            let absent = Finding {
-                setting: s.id.clone(),
-                title: s.title.clone(),
-                state: State::Unknown,
-                label: String::new(),
-                control: None,
-                reason: Some(Reason::Absent),
-                matched_by: None,
-                automation: s.automation,
-                rule_version: set.version,
-            };
-            (None, absent)
+            return fail(plan, FailReason::BadPlan, why);
+        }
+        let found = match self.find(s, c, &view) {
+            Match::Found(ctl, name, _, _) => Some((ctl, name)),
+            _ => None,
         };
-        self.step(s, c, &view, &parts, finding, found, plan)
+        let finding = self.finding(set, s, c, &view);
+        self.step(s, c, &view, finding, found, plan)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1100,7 +1160,6 @@ impl Engine {
         s: &Setting,
         c: &Compiled,
         view: &View<'_>,
-        parts: &url::Parts<'_>,
         finding: Finding,
         found: Option<(&Control, &str)>,
         mut plan: Plan,
@@ -1110,67 +1169,58 @@ impl Engine {
             return fail(plan, FailReason::BadPlan, "the plan has no such step");
         };
         match kind {
-            StepKind::ClickControl => {
-                if !s
-                    .pages
-                    .iter()
-                    .any(|p| url::page_matches(p, parts.path, parts.hash))
-                {
-                    return fail(plan, FailReason::BadPlan, "this is not the setting's page");
-                }
-                match (finding.state, found) {
-                    (State::On, Some((ctl, name))) => {
-                        if c.destructive(name) {
-                            return fail(
+            StepKind::ClickControl => match (finding.state, found) {
+                (State::On, Some((ctl, name))) => {
+                    if c.destructive(name) {
+                        return fail(
+                            plan,
+                            FailReason::NoChoice,
+                            "the control's name contains a destructive word; not clicking",
+                        );
+                    }
+                    if ctl.role == "select" {
+                        return match off_option_of(c, ctl) {
+                            Some(option) if !c.destructive(&normalize(&option)) => {
+                                select(plan, ctl, option, ["turn off ", &s.title].concat())
+                            }
+                            _ => fail(
                                 plan,
                                 FailReason::NoChoice,
-                                "the control's name contains a destructive word; not clicking",
-                            );
-                        }
-                        if ctl.role == "select" {
-                            return match off_option_of(c, ctl) {
-                                Some(option) if !c.destructive(&normalize(&option)) => {
-                                    select(plan, ctl, option, ["turn off ", &s.title].concat())
-                                }
-                                _ => fail(
-                                    plan,
-                                    FailReason::NoChoice,
-                                    "the list has no option that turns the setting off",
-                                ),
-                            };
-                        }
-                        click(plan, ctl, ["turn off ", &s.title].concat())
+                                "the list has no option that turns the setting off",
+                            ),
+                        };
                     }
-                    (State::Off, _) if plan.clicked.is_empty() => Decision {
-                        plan,
-                        action: Action::Done {
-                            outcome: Outcome::AlreadyOff,
-                            label: finding.label,
-                        },
-                    },
-                    (State::Off, _) => {
-                        plan.step = last;
-                        plan.waits = 0;
-                        plan.off_reads = 0;
-                        self.step(s, c, view, parts, finding, found, plan)
-                    }
-                    _ => {
-                        let r = finding.reason.unwrap_or(Reason::Unreadable);
-                        wait(
-                            plan,
-                            WAIT_MS,
-                            "waiting for the setting to render",
-                            reason_fail(r),
-                        )
-                    }
+                    click(plan, ctl, ["turn off ", &s.title].concat())
                 }
-            }
+                (State::Off, _) if plan.clicked.is_empty() => Decision {
+                    plan,
+                    action: Action::Done {
+                        outcome: Outcome::AlreadyOff,
+                        label: finding.label,
+                    },
+                },
+                (State::Off, _) => {
+                    plan.step = last;
+                    plan.waits = 0;
+                    plan.off_reads = 0;
+                    self.step(s, c, view, finding, found, plan)
+                }
+                _ => {
+                    let r = finding.reason.unwrap_or(Reason::Unreadable);
+                    wait(
+                        plan,
+                        WAIT_MS,
+                        "waiting for the setting to render",
+                        reason_fail(r),
+                    )
+                }
+            },
             StepKind::OpenTab => {
                 if found.is_some_and(|(ctl, _)| ctl.visible) {
                     // the control is shown: this tab is open already
-                    plan.step += 1;
+                    plan.step = plan.step.saturating_add(1);
                     plan.waits = 0;
-                    return self.step(s, c, view, parts, finding, found, plan);
+                    return self.step(s, c, view, finding, found, plan);
                 }
                 let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
                 match self.choice(kind, texts, c, view, None) {
@@ -1224,7 +1274,7 @@ impl Engine {
                             plan.step = last;
                             plan.waits = 0;
                             plan.off_reads = 0;
-                            return self.step(s, c, view, parts, finding, found, plan);
+                            return self.step(s, c, view, finding, found, plan);
                         }
                         wait(
                             plan,
@@ -1237,8 +1287,8 @@ impl Engine {
             }
             StepKind::Verify => match finding.state {
                 State::Off => {
-                    plan.off_reads += 1;
-                    if plan.off_reads >= 2 {
+                    plan.off_reads = plan.off_reads.saturating_add(1);
+                    if plan.off_reads >= OFF_READS {
                         let outcome = if plan.clicked.is_empty() {
                             Outcome::AlreadyOff
                         } else {
@@ -1338,7 +1388,7 @@ impl Engine {
                 if plan.actions >= MAX_ACTIONS {
                     return fail(plan, FailReason::TooManySteps, "too many steps");
                 }
-                plan.actions += 1;
+                plan.actions = plan.actions.saturating_add(1);
                 plan.step = 1;
                 plan.waits = 0;
                 plan.clicked.push(field.index);
@@ -1399,16 +1449,7 @@ impl Engine {
         let label = found.map_or(String::new(), |x| x.label.clone());
         match (plan.step, found.map(|x| x.state), ctl) {
             (0, Some(State::On), Some((ctl, name, _))) => {
-                let never = Compiled {
-                    labels: Vec::new(),
-                    context: Vec::new(),
-                    exclude: Vec::new(),
-                    never: DESTRUCTIVE.iter().map(|w| normalize(w)).collect(),
-                    steps: Vec::new(),
-                    off_option: Vec::new(),
-                    prefill: Vec::new(),
-                };
-                if never.destructive(name) {
+                if destructive(name) {
                     return fail(
                         plan,
                         FailReason::NoChoice,
@@ -1434,8 +1475,8 @@ impl Engine {
                 ),
             ),
             (1, Some(State::Off), _) => {
-                plan.off_reads += 1;
-                if plan.off_reads >= 2 {
+                plan.off_reads = plan.off_reads.saturating_add(1);
+                if plan.off_reads >= OFF_READS {
                     Decision {
                         plan,
                         action: Action::Done {

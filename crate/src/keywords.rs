@@ -4,211 +4,173 @@
 //! All texts are normalised first (`text::normalize`). A keyword is a *stem*: it matches a word
 //! that starts with it (`train` matches `training`, `trainieren`); a stem that ends with `$`
 //! must be the whole word (`ai$` matches `ai` but not `aim`). Stems may hold spaces
-//! (`fine tun`): they then match at a word start across words.
+//! (`fine tun`): they then match at a word start across words. Each list is one string of
+//! stems, each followed by `|` (not a slice of strings: that costs the wasm module a pointer and
+//! a length per word).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+pub use crate::text::has_stem;
+
 /// Training words.
-pub const TRAINING: &[&str] = &[
-    "train", "fine tun", "finetun", "entrain", "entren", "trein", "addestr",
-];
+pub const TRAINING: &str = "train|fine tun|finetun|entrain|entren|trein|treino|addestr|";
 
 /// AI and model words.
-pub const MODEL: &[&str] = &[
-    "ai$",
-    "ki$",
-    "ia$",
-    "ias$",
-    "llm",
-    "genai",
-    "model",
-    "modell",
-    "modelo",
-    "modele",
-    "generativ",
-    "artificial intelligence",
-    "kunstliche intelligenz",
-    "intelligence artificielle",
-    "inteligencia artificial",
-    "intelligenza artificiale",
-    "kunstmatige intelligentie",
-    "machine learning",
-    "maschinelles lernen",
-];
+pub const MODEL: &str = concat!(
+    "ai$|ki$|ia$|ias$|llm|genai|model|modell|modelo|modele|generativ|",
+    "artificial intelligence|kunstliche intelligenz|intelligence artificielle|",
+    "inteligencia artificial|intelligenza artificiale|kunstmatige intelligentie|",
+    "machine learning|maschinelles lernen|",
+);
 
 /// Data and content words.
-pub const DATA: &[&str] = &[
-    "data$",
-    "daten",
-    "donnee",
-    "dato",
-    "dado",
-    "dati$",
-    "gegeven",
-    "content",
-    "inhalt",
-    "contenu",
-    "contenid",
-    "conteud",
-    "contenut",
-    "inhoud",
-    "post",
-    "beitrag",
-    "beitrage",
-    "publication",
-    "publicacion",
-    "publicac",
-    "pubblicazion",
-    "bericht",
-    "interaction",
-    "interaktion",
-    "interaccion",
-    "interac",
-    "interazion",
-    "interactie",
-    "document",
-    "dokument",
-    "conversation",
-    "unterhaltung",
-    "conversacion",
-    "conversa",
-    "gesprek",
-    "my work",
-    "meine werke",
-    "stories",
-    "images",
-    "bilder",
-];
+pub const DATA: &str = concat!(
+    "data$|daten|donnee|dato|dado|dati$|gegeven|content|inhalt|contenu|contenid|conteud|",
+    "contenut|inhoud|post|beitrag|beitrage|publication|publicacion|publicac|pubblicazion|",
+    "bericht|interaction|interaktion|interaccion|interac|interazion|interactie|document|",
+    "dokument|conversation|unterhaltung|conversacion|conversa|gesprek|my work|",
+    "meine werke|stories|images|bilder|",
+);
 
 /// Improve words.
-pub const IMPROVE: &[&str] = &[
-    "improv",
-    "verbesser",
-    "amelior",
-    "mejor",
-    "melhor",
-    "miglior",
-    "verbeter",
-];
+pub const IMPROVE: &str = "improv|verbesser|amelior|mejor|melhor|miglior|verbeter|";
 
 /// AI-feature words: a control about an AI feature (writing suggestions, AI search, an
 /// assistant, summaries, personalisation, memory) is not a training setting.
-pub const VETO: &[&str] = &[
+pub const VETO: &str = concat!(
     // en
-    "suggest",
-    "writing assist",
-    "writing tool",
-    "writing help",
-    "search",
-    "assistant",
-    "autocomplet",
-    "auto complet",
-    "summar",
-    "personali",
-    "recommend",
-    "remember",
-    "memory",
-    "translat",
-    "smart compose",
-    "smart repl",
+    "suggest|writing assist|writing tool|writing help|search|assistant|autocomplet|",
+    "auto complet|summar|personali|recommend|remember|memory|translat|smart compose|",
+    "smart repl|",
     // de
-    "vorschlag",
-    "vorschlage",
-    "schreibvorschl",
-    "schreibhilfe",
-    "schreibassist",
-    "suche",
-    "assistent",
-    "zusammenfass",
-    "personalisier",
-    "empfehl",
-    "erinner",
-    "gedachtnis",
-    "ubersetz",
+    "vorschlag|vorschlage|schreibvorschl|schreibhilfe|schreibassist|suche|assistent|",
+    "zusammenfass|personalisier|empfehl|erinner|gedachtnis|ubersetz|",
     // fr
-    "aide a la redaction",
-    "moteur de recherche",
-    "resume",
-    "personnalis",
-    "recommand",
-    "memoire",
-    "tradu",
+    "aide a la redaction|moteur de recherche|resume|personnalis|recommand|memoire|tradu|",
     // es
-    "sugerenc",
-    "busqueda",
-    "asistente",
-    "resumen",
-    "personaliz",
-    "recomend",
-    "memoria",
+    "sugerenc|busqueda|asistente|resumen|personaliz|recomend|memoria|",
     // pt
-    "sugest",
-    "assistente",
-    "resumo",
+    "sugest|assistente|resumo|",
     // it
-    "suggeriment",
-    "riassunt",
-    "raccomand",
+    "suggeriment|riassunt|raccomand|",
     // nl
-    "suggestie",
-    "schrijfsugg",
-    "schrijfhulp",
-    "zoek",
-    "samenvat",
-    "aanbevel",
-    "vertal",
-];
+    "suggestie|schrijfsugg|schrijfhulp|zoek|samenvat|aanbevel|vertal|",
+);
 
-/// Negation and opt-out words: a control labelled "Do not use my data to train AI" is on when it
-/// is *unchecked*; the keyword fallback and suspects assume the opposite, so such a label never
-/// matches by keywords and a suspect with it is reported with an unknown state (never clicked).
-/// Checked on the control's name (its row text when it has none).
-pub const NEGATION: &[&str] = &[
-    "do not",
-    "don t",
-    "dont",
-    "never",
-    "opt out",
-    "opt me out",
-    "prevent",
-    "block",
-    "disallow",
-    "exclude",
-    "minimi",
-    "limit",
-    "nicht",
-    "kein",
-    "verhindern",
-    "blockieren",
-    "ausschliessen",
-    "ne pas",
-    "pas$",
-    "jamais",
-    "bloquer",
-    "empecher",
-    "exclure",
-    "no$",
-    "nunca",
-    "bloquear",
-    "impedir",
-    "excluir",
-    "nao$",
-    "non$",
-    "mai$",
-    "blocca",
-    "impedisci",
-    "escludi",
-    "niet",
-    "nooit",
-    "blokkeer",
-    "voorkom",
-    "uitsluiten",
-];
+// ------------------------------------------------------------------------ polarity
+//
+// Which way a control's wording points: "Use my data to train AI" is on when checked;
+// "Protect my posts from AI training", "I object ...", "Do not use my data ..." are off when
+// checked. The keyword fallback and suspects read a control by its own wording, never by the
+// rule's `off_means`. Lists of normalised stems (word start; `x$` whole word; `a+b`: both, at
+// a's place), en de fr es pt it nl.
 
-/// True when the normalised text holds a negation or opt-out word.
-pub fn negated(text: &str) -> bool {
-    any(text, NEGATION)
+/// Negation particles.
+pub const NEGATORS: &str = concat!(
+    "do not|don t|dont|does not|doesn t|not$|never|nicht|kein|nie$|niemals|ne pas|",
+    "ne plus|pas$|jamais|no$|nunca|nao$|non$|mai$|niet|nooit|geen$|",
+);
+
+/// Opt-out verbs and nouns: protect, object, disable, stop, turn off, keep ... out, exclude,
+/// block, prevent, withdraw, refuse, deny, restrict, minimise, hide ...
+pub const INVERTED: &str = concat!(
+    // en
+    "opt out|opt me out|opting out|prevent|block|disallow|exclu|minimi|limit|protect|",
+    "object to|objection|i object|disable|deactivat|stop|turn off|switch off|keep+out$|",
+    "withdraw|refuse|deny|restrict|hide|reject|decline|forbid|prohibit|pause|revoke|",
+    // de
+    "widersprech|widerspruch|schutz|deaktivier|ausschalt|abschalt|beend|verweiger|ablehn|",
+    "einschrank|ausschliess|verhinder|sperr|ausblend|verberg|widerruf|zuruckzieh|verbiet|",
+    "untersag|begrenz|heraushalt|",
+    // fr
+    "desactiv|proteg|oppos|refus|bloqu|empech|arret|retir|restrei|masqu|interdi|",
+    // es, pt
+    "protec|oponer|opongo|oposicion|rechaz|deneg|impedi|impid|deten|restring|ocult|",
+    "prohib|desativ|opor$|oponho|oposicao|recus|parar$|interromp|proib|manten+fuera$|",
+    "mant+fora$|",
+    // it
+    "disattiv|protez|opporsi|oppongo|rifiut|blocc|esclud|ferma|ridurre|riduci|al minimo|",
+    "nascond|revoc|vieta|tien+fuori$|tene+fuori$|",
+    // nl
+    "uitschakel|uitzet|zet uit|bescherm|bezwaar|weiger|blokk|voorkom|uitsluit|sluit uit|",
+    "beperk|intrek|afmeld|minimali|verbied|houd+buiten$|",
+);
+
+/// Consent verbs (allow, enable, opt in, agree ...): with an opt-out word in one label they
+/// leave its polarity unclear ("Allow AI training (you can turn it off later)").
+pub const ALLOW: &str = concat!(
+    "allow|permit|enable|opt in|opt me in|agree|accept|authoris|authoriz|particip|",
+    "contribu|erlaub|zulass|zustimm|einwillig|aktivier|freigeb|teilnehm|autoris|permett|",
+    "activer|activez|activar|activa$|acept|consiento|autoriz|ativar|ative$|aceit|",
+    "consinto|consenti|attivare|attiva$|accett|partecip|toestaan|sta toe|inschakel|",
+    "activeer|activeren|deelnem|bijdrag|",
+);
+
+/// Use and share verbs (verb forms only: a noun such as "Nutzung", "utilisation" or "uso"
+/// opens many opt-out labels): an opt-out or negation word after one ("Use my data to train AI
+/// (not recommended)", "Use my posts for AI, or stop any time") does not turn the label around.
+pub const USE: &str = concat!(
+    "use$|uses$|using|share$|sharing|utiliser|utilisez|utilise$|partager|usar|usen$|",
+    "utilizar|compartir|usem$|compartilhar|partilhar|usa$|usare|utilizza$|utilizzare|",
+    "condividi|nutzen$|nutzt$|verwenden$|verwendet$|teilen$|gebruiken$|gebruikt$|",
+    "gebruik$|delen$|",
+);
+
+/// How a control's wording reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    /// "Use my data to train AI": on when checked.
+    Affirmative,
+    /// "Protect my posts from AI training", "Do not use my data ...": off when checked.
+    Inverted,
+    /// Signals of both kinds ("Do not block ...", "Allow ... or opt out"): not read.
+    Unclear,
+}
+
+/// Where `stem` (`a+b`: `a` where `b` also occurs) is first found in the normalised `hay`.
+fn find(hay: &str, stem: &str) -> Option<usize> {
+    let mut parts = stem.split('+');
+    let at = crate::text::find_stem(hay, parts.next()?)?;
+    parts.all(|p| has_stem(hay, p)).then_some(at)
+}
+
+/// The first place any stem of a `|`-separated list is found.
+fn first(hay: &str, list: &str) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for s in list.split('|') {
+        if let Some(at) = find(hay, s) {
+            best = Some(best.map_or(at, |b| b.min(at)));
+        }
+    }
+    best
+}
+
+/// The polarity of a normalised label.
+///
+/// - no negation and no opt-out word: affirmative;
+/// - a negation and an opt-out word (a double negation: "Do not block ..."): unclear;
+/// - starting with a negation ("Do not use ...", "No permitir ...", "Niet toestaan ..."):
+///   inverted;
+/// - a negation or opt-out word next to a consent verb ("Allow ..., opt out later"): unclear;
+/// - a use/share verb before the opt-out word, or a use, training or improve word before the
+///   negation ("Use my data to train AI (not recommended)"): unclear;
+/// - else inverted ("Protect my posts from being used ...", "Meine Daten nicht ... verwenden").
+pub fn polarity(text: &str) -> Polarity {
+    let neg = first(text, NEGATORS);
+    let inv = first(text, INVERTED);
+    let at = match (neg, inv) {
+        (None, None) => return Polarity::Affirmative,
+        (Some(_), Some(_)) => return Polarity::Unclear,
+        (Some(0), None) => return Polarity::Inverted,
+        (Some(at), None) | (None, Some(at)) => at,
+    };
+    let before = |list: &str| first(text, list).is_some_and(|p| p < at);
+    if has(text, ALLOW) || before(USE) || (neg.is_some() && (before(TRAINING) || before(IMPROVE))) {
+        Polarity::Unclear
+    } else {
+        Polarity::Inverted
+    }
 }
 
 /// The categories found in a normalised text.
@@ -250,45 +212,20 @@ impl Score {
     }
 }
 
-/// True when the normalised `hay` holds `stem` at a word start (and, for `x$`, as a whole word).
-pub fn has_stem(hay: &str, stem: &str) -> bool {
-    let (stem, whole) = match stem.strip_suffix('$') {
-        Some(s) => (s, true),
-        None => (stem, false),
-    };
-    if stem.is_empty() {
-        return false;
-    }
-    let mut from = 0;
-    while let Some(i) = hay.get(from..).and_then(|h| h.find(stem)) {
-        let at = from + i;
-        let end = at + stem.len();
-        let start_ok = at == 0 || hay.as_bytes().get(at - 1) == Some(&b' ');
-        let end_ok = !whole || end == hay.len() || hay.as_bytes().get(end) == Some(&b' ');
-        if start_ok && end_ok {
-            return true;
-        }
-        from = at + 1;
-        while !hay.is_char_boundary(from) && from < hay.len() {
-            from += 1;
-        }
-    }
-    false
-}
-
-fn any(hay: &str, list: &[&str]) -> bool {
-    list.iter().any(|s| has_stem(hay, s))
+/// Whether any stem of a `|`-separated list is in `hay`.
+fn has(hay: &str, list: &str) -> bool {
+    list.split('|').any(|s| has_stem(hay, s))
 }
 
 /// Scores normalised texts (for a control: its name and its row text).
 pub fn score(texts: &[&str]) -> Score {
     let mut s = Score::default();
     for t in texts {
-        s.training |= any(t, TRAINING);
-        s.model |= any(t, MODEL);
-        s.data |= any(t, DATA);
-        s.improve |= any(t, IMPROVE);
-        s.veto |= any(t, VETO);
+        s.training |= has(t, TRAINING);
+        s.model |= has(t, MODEL);
+        s.data |= has(t, DATA);
+        s.improve |= has(t, IMPROVE);
+        s.veto |= has(t, VETO);
     }
     s
 }
@@ -332,27 +269,43 @@ mod tests {
     }
 
     #[test]
-    fn negations_are_seen() {
-        for t in [
-            "Do not use my data to train AI",
-            "Opt out of AI training",
-            "Meine Daten nicht für KI-Training verwenden",
-            "Ne pas utiliser mes données pour entraîner l'IA",
-            "No usar mis datos para entrenar la IA",
-            "Não usar os meus dados para treinar IA",
-            "Non usare i miei dati per addestrare l'IA",
-            "Mijn gegevens niet gebruiken om AI te trainen",
-            "Block AI training",
+    fn polarity_reads_both_ways() {
+        use Polarity::*;
+        for (t, want) in [
+            ("Use my data to train AI", Affirmative),
+            (
+                "Allow us to use your documents to train our AI models",
+                Affirmative,
+            ),
+            (
+                "Consenti alle società terze di addestrare modelli di IA",
+                Affirmative,
+            ),
+            ("Do not use my data to train AI", Inverted),
+            ("Opt out of AI training", Inverted),
+            ("Meine Daten nicht für KI-Training verwenden", Inverted),
+            ("Ne pas utiliser mes données pour entraîner l'IA", Inverted),
+            ("No usar mis datos para entrenar la IA", Inverted),
+            ("Não usar os meus dados para treinar IA", Inverted),
+            ("Non usare i miei dati per addestrare l'IA", Inverted),
+            ("Mijn gegevens niet gebruiken om AI te trainen", Inverted),
+            ("Block AI training", Inverted),
+            ("Keep my data out of model training", Inverted),
+            ("Keep improving the model with my data", Affirmative),
+            ("Do not block AI training", Unclear),
+            ("Use my data to train AI (not recommended)", Unclear),
+            ("Allow AI training, or opt out later", Unclear),
+            ("Use my posts for AI training; stop any time", Unclear),
         ] {
-            assert!(negated(&normalize(t)), "{t}");
+            assert_eq!(polarity(&normalize(t)), want, "{t}");
         }
-        for t in [
-            "Allow us to use your documents to train our AI models",
-            "Usar mis datos para entrenar modelos de IA",
-            "Consenti alle società terze di addestrare modelli di IA",
-        ] {
-            assert!(!negated(&normalize(t)), "{t}");
-        }
+    }
+
+    #[test]
+    fn combined_stems_need_every_part() {
+        assert_eq!(find("keep my data out of it", "keep+out$"), Some(0));
+        assert_eq!(find("keep my data", "keep+out$"), None);
+        assert_eq!(first("a stop b block", "block|stop|"), Some(2));
     }
 
     #[test]

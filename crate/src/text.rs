@@ -187,6 +187,40 @@ pub fn contains(hay: &str, needle: &str) -> bool {
     !needle.is_empty() && hay.contains(needle)
 }
 
+/// Where the normalised `hay` holds `stem` at a word start (and, for a stem ending in `$`, as
+/// a whole word): the byte offset of the first such place. `train` is found in "use my data for
+/// training" (at 16), not in "restrain"; `ai$` in "l ai" but not in "aim"; a stem may span
+/// words ("fine tun"). An empty stem is never found.
+pub fn find_stem(hay: &str, stem: &str) -> Option<usize> {
+    let (stem, whole) = match stem.strip_suffix('$') {
+        Some(s) => (s, true),
+        None => (stem, false),
+    };
+    if stem.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = hay.get(from..).and_then(|h| h.find(stem)) {
+        let at = from + i;
+        let end = at + stem.len();
+        let start_ok = at == 0 || hay.as_bytes().get(at - 1) == Some(&b' ');
+        let end_ok = !whole || end == hay.len() || hay.as_bytes().get(end) == Some(&b' ');
+        if start_ok && end_ok {
+            return Some(at);
+        }
+        from = at + 1;
+        while !hay.is_char_boundary(from) && from < hay.len() {
+            from += 1;
+        }
+    }
+    None
+}
+
+/// True when the normalised `hay` holds `stem` at a word start (see [`find_stem`]).
+pub fn has_stem(hay: &str, stem: &str) -> bool {
+    find_stem(hay, stem).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

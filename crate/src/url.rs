@@ -1,5 +1,15 @@
 //! Minimal URL handling: split a URL into host, path and hash, and match path patterns.
 //! No `url` crate (wasm size).
+//!
+//! The shell's URLs are `location.href`s, which the browser has already canonicalised, and the
+//! background compares hosts with the browser's own parser (WHATWG URL). So `split` gives the
+//! browser's answer (`hostname`, `pathname`, `hash` of `new URL(x)`) on every canonical https
+//! URL, and on any other input either that same answer or `None`: where matching the browser
+//! would need more of the URL standard (percent-decoding, IDNA and so punycode hosts, IPv6 and
+//! IPv4 shorthands, `..` segments, backslashes, tabs, an upper-case scheme), the URL is refused
+//! and nothing matches it. (No rule's host is an IP address or a punycode name: refusing those
+//! costs nothing; checking them as the browser does would cost the wasm module kilobytes.)
+//! `crate/tests/url_node.rs` checks this against Node's `URL` on generated inputs.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -7,62 +17,147 @@ use crate::prelude::*;
 /// The parts of a URL the engine needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parts<'a> {
-    /// Scheme, lowercase as given (e.g. `https`).
-    pub scheme: String,
-    /// Hostname, lowercased, without userinfo or port.
+    /// Hostname, lowercase, without userinfo or port, as `URL.hostname`.
     pub host: String,
-    /// Path, starting with `/` (`/` when empty).
+    /// Path, starting with `/` (`/` when empty), as `URL.pathname`.
     pub path: &'a str,
-    /// Fragment without the `#` (empty when none).
+    /// Fragment without the `#` (empty when none), as `URL.hash` without its `#`.
     pub hash: &'a str,
 }
 
-/// Longest URL that is looked at; longer URLs are cut (budget).
+/// Longest path or hash that is looked at (budget of the pattern match); a URL with a longer
+/// one is refused.
 const MAX_URL: usize = 4096;
 
-/// Splits an absolute `scheme://host[:port]/path?query#hash` URL. `None` when not absolute.
+/// ASCII characters (besides letters and digits) that the URL standard keeps as they are in a
+/// host; any other one is refused or changed by the browser.
+const HOST_CHARS: &[u8] = b"!\"$&'()*+,-.;=_`{}~";
+/// ... in a path (besides letters, digits and `%`; `/` separates segments).
+const PATH_CHARS: &[u8] = b"!$&'()*+,-.:;=@[]^_|~";
+/// ... in a fragment: printable ASCII except these.
+const HASH_ENCODED: &[u8] = b" \"<>`";
+
+/// Splits an absolute `https://[userinfo@]host[:port][/path][?query][#hash]` URL: the browser's
+/// answer, or `None` when the URL is not https, not valid, or not in a form this small parser
+/// reads the way the browser does (see the module's note).
 pub fn split(url: &str) -> Option<Parts<'_>> {
-    let url = url.trim();
-    let url = match url.char_indices().nth(MAX_URL) {
-        Some((i, _)) => &url[..i],
-        None => url,
-    };
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty()
-        || !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    {
+    // the URL standard strips leading and trailing C0 controls and spaces ...
+    let b = url.as_bytes();
+    let start = b.iter().position(|c| *c > b' ')?;
+    let end = b.iter().rposition(|c| *c > b' ')?;
+    let url = url.get(start..=end)?;
+    // ... and removes tabs and newlines anywhere: refused instead
+    if url.bytes().any(|c| c == b'\t' || c == b'\n' || c == b'\r') {
         return None;
     }
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(auth_end);
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if hostport.starts_with('[') {
-        hostport
-            .split_once(']')
-            .map_or(hostport, |(h, _)| h)
-            .to_string()
-            + "]"
-    } else {
-        hostport
-            .split_once(':')
-            .map_or(hostport, |(h, _)| h)
-            .to_string()
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.is_empty() {
+    // exactly `https://`, lowercase, as a canonical URL has it (`HTTPS://` is refused; the
+    // browser reads `https:\\x`, `https:/x`, `https:x` and `https:///x` as other hosts)
+    let rest = url.strip_prefix("https://")?;
+    let auth_end = rest
+        .bytes()
+        .position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\'))
+        .unwrap_or(rest.len());
+    let (authority, tail) = (rest.get(..auth_end)?, rest.get(auth_end..)?);
+    // a backslash ends the authority for the browser ("evil.example\@linkedin.com")
+    if auth_end == 0 || tail.starts_with('\\') {
+        return None;
+    }
+    // userinfo ends at the last `@`
+    let at = authority
+        .bytes()
+        .rposition(|c| c == b'@')
+        .map_or(0, |i| i + 1);
+    let hostport = authority.get(at..)?;
+    let colon = hostport
+        .bytes()
+        .position(|c| c == b':')
+        .unwrap_or(hostport.len());
+    let (host, port) = (hostport.get(..colon)?, hostport.get(colon..)?);
+    // a port: digits, at most 65535 (leading zeros allowed)
+    let mut n: u32 = 0;
+    for c in port.bytes().skip(1) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n.saturating_mul(10).saturating_add(u32::from(c - b'0'));
+    }
+    let host = host.to_ascii_lowercase();
+    if n > 65535 || !domain(&host) {
         return None;
     }
     let (before_hash, hash) = tail.split_once('#').unwrap_or((tail, ""));
     let path = before_hash.split_once('?').map_or(before_hash, |(p, _)| p);
     let path = if path.is_empty() { "/" } else { path };
-    Some(Parts {
-        scheme: scheme.to_ascii_lowercase(),
-        host,
-        path,
-        hash,
-    })
+    if path.len() > MAX_URL
+        || hash.len() > MAX_URL
+        || path.split('/').any(|seg| !segment(seg.as_bytes()))
+        || !hash
+            .bytes()
+            .all(|c| c.is_ascii_graphic() && !HASH_ENCODED.contains(&c))
+    {
+        return None;
+    }
+    Some(Parts { host, path, hash })
+}
+
+/// A path segment the URL standard keeps as it is: characters it does not percent-encode,
+/// and not `.` or `..` (also as `%2e`), which it removes.
+fn segment(seg: &[u8]) -> bool {
+    let mut dots = 0;
+    let mut i = 0;
+    let mut other = false;
+    while let Some(c) = seg.get(i) {
+        if !(c.is_ascii_alphanumeric() || *c == b'%' || PATH_CHARS.contains(c)) {
+            return false;
+        }
+        if *c == b'.' {
+            dots += 1;
+        } else if *c == b'%'
+            && seg.get(i + 1) == Some(&b'2')
+            && seg.get(i + 2).map(|e| e | 0x20) == Some(b'e')
+        {
+            dots += 1;
+            i += 2;
+        } else {
+            other = true;
+        }
+        i += 1;
+    }
+    other || dots == 0 || dots > 2
+}
+
+/// A lowercased host that the URL standard keeps exactly as it is: ASCII letters, digits and
+/// [`HOST_CHARS`] (no percent-encoding, no IPv6 brackets), no punycode label (IDNA would check
+/// it), and when it ends in a number (an IPv4 address) only the canonical dotted quad.
+fn domain(h: &str) -> bool {
+    if h.is_empty()
+        || !h
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || HOST_CHARS.contains(&c))
+    {
+        return false;
+    }
+    let (mut prev, mut last, mut quad, mut labels) = ("", "", true, 0);
+    for l in h.split('.') {
+        if l.starts_with("xn--") {
+            return false;
+        }
+        // a.b.c.d, each 0..=255 without leading zeros
+        quad &= (1..=3).contains(&l.len())
+            && l.bytes().all(|c| c.is_ascii_digit())
+            && (l == "0" || !l.starts_with('0'))
+            && l.bytes().fold(0, |v, c| v * 10 + u32::from(c - b'0')) <= 255;
+        labels += 1;
+        (prev, last) = (last, l);
+    }
+    // "ends in a number" (the last label, before one trailing dot: digits, or 0x and hex
+    // digits): an IPv4 address, kept as it is only in its canonical form
+    let last = if last.is_empty() { prev } else { last };
+    let number = (!last.is_empty() && last.bytes().all(|c| c.is_ascii_digit()))
+        || last
+            .strip_prefix("0x")
+            .is_some_and(|x| x.bytes().all(|c| c.is_ascii_hexdigit()));
+    !number || (quad && labels == 4)
 }
 
 /// One token of a compiled pattern.
@@ -203,6 +298,106 @@ mod tests {
         assert_eq!((p.path, p.hash), ("/", "h"));
         assert!(split("not a url").is_none());
         assert!(split("https:///path").is_none());
+        // the browser reads the backslash as a slash: the host is evil.example (refused here)
+        assert!(split("https://evil.example\\@linkedin.com/").is_none());
+        assert!(split("http://x.com/").is_none());
+    }
+
+    #[test]
+    fn gives_the_browsers_answer_or_none() {
+        let hp = |u: &str| split(u).map(|p| (p.host, p.path.to_string(), p.hash.to_string()));
+        let some = |u: &str, h: &str, p: &str, f: &str| {
+            assert_eq!(hp(u), Some((h.into(), p.into(), f.into())), "{u:?}");
+        };
+        // what `new URL(u)` gives (hostname, pathname, hash without '#')
+        some(
+            "https://x.substack.com:443/p#h",
+            "x.substack.com",
+            "/p",
+            "h",
+        );
+        some(" \u{1}https://a.com/x \u{0}", "a.com", "/x", "");
+        some("https://a@b@c.com/", "c.com", "/", "");
+        some("https://a.com:0443", "a.com", "/", "");
+        some("https://www.linkedin.com./", "www.linkedin.com.", "/", "");
+        some(
+            "https://a_b.com/x/..%2f/%41/",
+            "a_b.com",
+            "/x/..%2f/%41/",
+            "",
+        );
+        some("https://1.2.3.4/", "1.2.3.4", "/", "");
+        some("https://a.0xg/", "a.0xg", "/", "");
+        some("https://a.com/#a#b?c", "a.com", "/", "a#b?c");
+        // refused where the browser's answer differs or needs more of the standard
+        for u in [
+            "https://evil.example\\@linkedin.com/",
+            "https://linkedin.com\\settings",
+            "https:///linkedin.com/",
+            "https:linkedin.com/",
+            "HTTPS://linkedin.com/",
+            "http://linkedin.com/",
+            "\u{a0}https://linkedin.com/",
+            "https://linked\tin.com/",
+            "https://linkedin.com/a\nb",
+            "https://%6cinkedin.com/",
+            "https://xn--9ca.com/",
+            "https://é.com/",
+            "https://[::1]/",
+            "https://1.2.3/",
+            "https://0x7f.1/",
+            "https://1.2.3.4./",
+            "https://01.2.3.4/",
+            "https://a.1/",
+            "https://a.com:65536/",
+            "https://a.com:4a/",
+            "https://user@/",
+            "https://a.com/a/%2e/b",
+            "https://a.com/a/.%2E",
+            "https://a.com/./b",
+            "https://a.com/..",
+            "https://a.com/é",
+            "https://a.com/a b",
+            "https://a.com/#a b",
+            "https://a.com/#é",
+        ] {
+            assert_eq!(hp(u), None, "{u:?}");
+        }
+    }
+
+    #[test]
+    fn host_patterns_on_the_browsers_hostnames() {
+        let host = |u: &str| split(u).map(|p| p.host).unwrap_or_default();
+        let rules = ["www.linkedin.com".to_string(), "*.substack.com".to_string()];
+        assert!(any_host_matches(
+            &rules,
+            &host("https://www.linkedin.com:443/x")
+        ));
+        assert!(any_host_matches(
+            &rules,
+            &host("https://u:p@WWW.LinkedIn.com/")
+        ));
+        assert!(any_host_matches(&rules, &host("https://a.substack.com/p")));
+        // a trailing dot is another hostname to the browser (and its match patterns)
+        assert!(!any_host_matches(
+            &rules,
+            &host("https://www.linkedin.com./")
+        ));
+        assert!(!any_host_matches(&rules, &host("https://a.substack.com./")));
+        assert!(!any_host_matches(
+            &rules,
+            &host("https://evil.example\\@www.linkedin.com/")
+        ));
+        assert!(!any_host_matches(&rules, &host("https://.substack.com/")));
+        assert!(!any_host_matches(
+            &rules,
+            &host("https://www.linkedin.com.evil.example/")
+        ));
+        // page patterns see the path as the browser does; `..` forms never reach them
+        let p = split("https://www.linkedin.com/mypreferences/d/settings/x/").expect("url");
+        assert!(page_matches("/mypreferences/d/**", p.path, p.hash));
+        assert!(split("https://www.linkedin.com/feed/../mypreferences/d/settings").is_none());
+        assert!(split("https://www.linkedin.com/feed/%2E%2E/mypreferences/d/x").is_none());
     }
 
     #[test]

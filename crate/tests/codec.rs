@@ -49,20 +49,15 @@ fn embedded_rules_are_the_rule_files_with_nothing_that_matters_left_out() {
         f.notes = None;
         for (fs, es) in f.settings.iter_mut().zip(&e.settings) {
             fs.fixtures.clear();
-            // every `never` word left out is still caught: it holds a built-in word
-            let guard: Vec<String> = untrain::engine::DESTRUCTIVE
-                .iter()
-                .copied()
-                .chain(es.never.iter().map(String::as_str))
-                .map(norm)
-                .collect();
+            // every `never` word left out is still caught: it holds a built-in stem (not a
+            // whole-word one) at a word start, so any name holding it at a word start does too
             for w in &fs.never {
                 let n = norm(w);
-                assert!(
-                    guard.iter().any(|g| n.contains(g.as_str())),
-                    "{}: {w}",
-                    fs.id
-                );
+                let kept = es.never.contains(w);
+                let builtin = untrain::engine::DESTRUCTIVE
+                    .iter()
+                    .any(|d| !d.ends_with('$') && untrain::text::has_stem(&n, d));
+                assert!(kept || builtin, "{}: {w}", fs.id);
             }
             dropped += fs.never.len() - es.never.len();
             fs.never.clone_from(&es.never);

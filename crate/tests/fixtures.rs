@@ -227,3 +227,71 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
 
 // That the embedded rules are the rule files (less fixtures, notes, sources and redundant `never`
 // words) is checked in codec.rs, which reads them as the wasm module does.
+
+/// Every text a rule makes the engine click (its labels, its steps' `choose`/`confirm`/`open-tab`
+/// texts, its `off_option`s) is free of destructive words, built-in and its own `never` ones
+/// (matched at a word start, as the engine does): else the engine would refuse the rule's own
+/// control or choice.
+#[test]
+fn no_rule_text_the_engine_clicks_is_destructive() {
+    use untrain::text::{has_stem, normalize};
+    let sets = Engine::load_toml(&rule_files()).expect("valid rules");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for s in sets.iter().flat_map(|set| &set.settings) {
+        let never: Vec<String> = s.never.iter().map(|w| normalize(w)).collect();
+        let texts = s
+            .labels
+            .values()
+            .chain(s.steps.iter().flat_map(|st| st.text.values()))
+            .chain(s.off_option.values())
+            .flatten();
+        for t in texts {
+            let n = normalize(t);
+            checked += 1;
+            if let Some(w) = untrain::engine::DESTRUCTIVE
+                .iter()
+                .copied()
+                .chain(never.iter().map(String::as_str))
+                .find(|w| has_stem(&n, w))
+            {
+                failures.push(format!("{}: {t:?} holds {w:?}", s.id));
+            }
+        }
+    }
+    assert!(checked > 200, "{checked}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The keyword fallback reads a control by its own wording; on the rules' own labels that
+/// reading never contradicts the rule's `off_means` (it may be unclear: the label path uses
+/// `off_means`, and an unclear keyword match is never clicked).
+#[test]
+fn every_rule_label_reads_the_way_its_off_means_says() {
+    use untrain::keywords::{polarity, Polarity};
+    use untrain::rule::model::OffMeans;
+    use untrain::text::normalize;
+    let sets = Engine::load_toml(&rule_files()).expect("valid rules");
+    let mut failures = Vec::new();
+    let mut unclear = Vec::new();
+    for s in sets.iter().flat_map(|set| &set.settings) {
+        if s.roles.iter().any(|r| r == "select") {
+            continue;
+        }
+        for l in s.labels.values().flatten() {
+            let p = polarity(&normalize(l));
+            let wrong = match s.off_means {
+                OffMeans::Unchecked => Polarity::Inverted,
+                OffMeans::Checked => Polarity::Affirmative,
+            };
+            if p == wrong {
+                failures.push(format!("{}: {l:?} reads {p:?}", s.id));
+            } else if p == Polarity::Unclear {
+                unclear.push(format!("{}: {l:?}", s.id));
+            }
+        }
+    }
+    eprintln!("unclear labels: {unclear:#?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(unclear.len() <= 3, "{unclear:#?}");
+}

@@ -92,6 +92,11 @@ const TOKENS: &[&str] = &[
     "\"plan\":{\"setting\":\"",
     "\"step\":",
     "\"clicked\":[",
+    "4294967295",
+    "\"off_reads\":4294967295",
+    "\"waits\":4294967295",
+    "\"actions\":4294967295",
+    "\"off_reads\":",
 ];
 
 fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], input: &[u8]) -> Vec<u8> {
@@ -231,6 +236,14 @@ fn fuzz_smoke_snapshot() {
                 "plan": { "setting": s.id, "step": 1, "clicked": [0], "off_reads": 1 }
             });
             seeds.push(serde_json::to_vec(&with_plan).expect("json"));
+            // a forged plan: the last step with counters far above their bounds
+            let last = s.steps.len().saturating_sub(1);
+            let forged = serde_json::json!({
+                "snapshot": snap,
+                "plan": { "setting": s.id, "step": last, "clicked": [0],
+                          "waits": u32::MAX, "actions": u32::MAX, "off_reads": u32::MAX }
+            });
+            seeds.push(serde_json::to_vec(&forged).expect("json"));
         }
     }
     let n = run("snapshot", seeds, bodies::snapshot);

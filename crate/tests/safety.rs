@@ -8,7 +8,8 @@ mod sim;
 
 use proptest::prelude::*;
 use sim::Page;
-use untrain::{Control, Engine, Plan, Snapshot, State};
+use untrain::engine::{MAX_ACTIONS, MAX_WAITS};
+use untrain::{Action, Control, Engine, FailReason, Plan, Snapshot, State};
 
 const NAMES: &[&str] = &[
     "Use my data to train AI",
@@ -123,9 +124,11 @@ fn plan() -> impl Strategy<Value = Plan> {
     (
         prop::sample::select(SETTINGS),
         prop_oneof![6 => Just(0usize), 1 => 0usize..6],
-        prop_oneof![6 => Just(0u32), 1 => 0u32..12],
-        prop_oneof![6 => Just(0u32), 1 => 0u32..30],
-        prop_oneof![6 => Just(0u32), 1 => 0u32..3],
+        // forged plans too: counters far above their bounds (u32::MAX) must be refused,
+        // never counted on
+        prop_oneof![6 => Just(0u32), 1 => 0u32..12, 1 => Just(u32::MAX), 1 => any::<u32>()],
+        prop_oneof![6 => Just(0u32), 1 => 0u32..30, 1 => Just(u32::MAX), 1 => any::<u32>()],
+        prop_oneof![6 => Just(0u32), 1 => 0u32..3, 1 => Just(u32::MAX), 1 => any::<u32>()],
         any::<bool>(),
     )
         .prop_map(|(setting, step, waits, actions, off_reads, clicked)| Plan {
@@ -145,6 +148,8 @@ fn page() -> impl Strategy<Value = Page> {
         Just(Page::IgnoresScriptedClicks),
         (0u8..4).prop_map(Page::Reverts),
         Just(Page::FlipsClicked),
+        Just(Page::LeavesTo("https://demo.example/feed")),
+        Just(Page::LeavesTo("https://demo.example/settings/ai")),
     ]
 }
 
@@ -175,6 +180,28 @@ proptest! {
         let plan = Plan::new(SETTINGS[which]);
         if let Err(msg) = simulate(&e, snap.clone(), plan.clone(), page) {
             prop_assert!(false, "{}\npage {:?}\nsnapshot {:#?}", msg, page, snap);
+        }
+    }
+
+    /// Forged plans (L6): any counters a `u32` holds, on any page. Nothing panics (no counter
+    /// overflows), and a plan above the engine's bounds is refused as `bad-plan`.
+    #[test]
+    fn forged_counters_are_refused_and_never_overflow(
+        snap in snapshot(),
+        setting in prop::sample::select(SETTINGS),
+        step in 0usize..5,
+        waits in prop_oneof![0u32..=MAX_WAITS, Just(u32::MAX), any::<u32>()],
+        actions in prop_oneof![0u32..=MAX_ACTIONS, Just(u32::MAX), any::<u32>()],
+        off_reads in prop_oneof![0u32..3, Just(u32::MAX), any::<u32>()],
+    ) {
+        let e = common::demo_engine();
+        let plan = Plan { setting: setting.to_string(), step, waits, actions, off_reads, clicked: vec![0], suspect: None };
+        let d = e.next_step(&snap, plan.clone());
+        if waits > MAX_WAITS || actions > MAX_ACTIONS || off_reads > 2 {
+            prop_assert!(
+                matches!(d.action, Action::Failed { reason: FailReason::BadPlan, .. }),
+                "{:?} -> {:?}", plan, d.action
+            );
         }
     }
 

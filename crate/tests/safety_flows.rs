@@ -1,8 +1,9 @@
 //! The safety promise over hostile page behaviours and over generated RULE FILES (safety.rs
 //! generates snapshots and plans for the fixed demo rules):
 //!
-//! - a page that ignores scripted clicks, or flips the setting back after our click, ends as
-//!   `failed` with a reason (not-accepted / reverted / no-choice), a message, within
+//! - a page that ignores scripted clicks, flips the setting back after our click, or moves to
+//!   another page of its host, ends as `failed` with a reason (not-accepted / reverted /
+//!   no-choice / bad-plan), a message, within
 //!   `MAX_ACTIONS + 1` calls, and the setting's control is clicked at most once;
 //! - for any generated rule file, loading either fails with errors that name file, rule and field
 //!   on one line, or gives an engine that, on generated pages, never clicks an unknown or off
@@ -103,6 +104,7 @@ fn hostile_page() -> impl Strategy<Value = Page> {
     prop_oneof![
         Just(Page::IgnoresScriptedClicks),
         (0u8..6).prop_map(Page::Reverts),
+        Just(Page::LeavesTo("https://demo.example/feed")),
     ]
 }
 
@@ -157,6 +159,8 @@ proptest! {
             return Err(TestCaseError::fail(format!("{page:?} ended {:?}", run.end)));
         };
         let want: &[FailReason] = match (page, which) {
+            // the page moved on after the first click: no further step acts there
+            (Page::LeavesTo(_), _) => &[FailReason::BadPlan],
             // a menu flow whose first click is ignored never shows its choice
             (_, 2) => &[FailReason::NoChoice, FailReason::Ambiguous],
             (Page::IgnoresScriptedClicks, _) => &[FailReason::NotAccepted],

@@ -180,27 +180,93 @@ fn no_suspects_outside_settings_pages_or_for_covered_controls() {
     assert!(e.evaluate(&s).suspected.is_empty());
 }
 
+/// A suspect is read by its own wording: "Do not use my documents ..." checked is off (nothing
+/// to do), unchecked is on (its plan checks it, then verifies it reads off the same way). A
+/// wording whose polarity is unclear ("Do not block ...") is unknown and never clicked.
 #[test]
-fn a_negated_suspect_is_reported_unknown_and_never_clicked() {
+fn a_suspect_is_read_by_its_own_wording() {
     let e = Engine::embedded().expect("engine");
-    let mut s = page("suspected/linkedin-research.en.html", URL);
-    let i = e.evaluate(&s).suspected[0].control;
-    if let Some(c) = s.controls.iter_mut().find(|c| c.index == i) {
-        c.name = "Do not use my documents to train our AI models".into();
-    }
+    let base = page("suspected/linkedin-research.en.html", URL);
+    let i = e.evaluate(&base).suspected[0].control;
+    let worded = |name: &str, on: bool| {
+        let mut s = base.clone();
+        if let Some(c) = s.controls.iter_mut().find(|c| c.index == i) {
+            c.name = name.into();
+            c.aria_checked = Some(on.to_string());
+            c.checked = Some(on);
+        }
+        s
+    };
+    let inverted = "Do not use my documents to train our AI models";
+    // checked: already off, nothing clicked
+    let s = worded(inverted, true);
     let ev = e.evaluate(&s);
     assert_eq!(ev.suspected.len(), 1);
-    assert_eq!(ev.suspected[0].state, State::Unknown);
-    let mut p = plan(&ev.suspected[0].key);
-    for _ in 0..20 {
+    assert_eq!(ev.suspected[0].state, State::Off);
+    let d = e.next_step(&s, plan(&ev.suspected[0].key));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // unchecked: on; the plan checks it and verifies it off
+    let mut s = worded(inverted, false);
+    let x = e.evaluate(&s).suspected[0].clone();
+    assert_eq!(x.state, State::On);
+    let d = e.next_step(&s, plan(&x.key));
+    assert!(
+        matches!(&d.action, Action::Click { index, .. } if *index == i),
+        "{d:?}"
+    );
+    if let Some(c) = s.controls.iter_mut().find(|c| c.index == i) {
+        common::flip(c);
+    }
+    let mut p = d.plan;
+    let end = loop {
         let d = e.next_step(&s, p);
         match d.action {
             Action::Wait { .. } => p = d.plan,
-            Action::Failed { .. } => return,
-            other => panic!("{other:?}"),
+            other => break other,
         }
+    };
+    assert!(
+        matches!(
+            end,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{end:?}"
+    );
+    // unclear: unknown either way, never clicked
+    for on in [true, false] {
+        let s = worded(
+            "Do not block our AI models from training on my documents",
+            on,
+        );
+        let ev = e.evaluate(&s);
+        assert_eq!(ev.suspected.len(), 1);
+        assert_eq!(ev.suspected[0].state, State::Unknown);
+        let mut p = plan(&ev.suspected[0].key);
+        let ended = (0..20).any(|_| {
+            let d = e.next_step(&s, p.clone());
+            match d.action {
+                Action::Wait { .. } => {
+                    p = d.plan;
+                    false
+                }
+                Action::Failed { .. } => true,
+                other => panic!("{other:?}"),
+            }
+        });
+        assert!(ended, "did not end");
     }
-    panic!("did not end");
 }
 
 #[test]
@@ -317,7 +383,7 @@ mod properties {
         #[test]
         fn suspect_and_guided_plans_are_safe(snap in snapshot(), plan in plan()) {
             let e = Engine::embedded().expect("engine");
-            let destructive: Vec<String> = DESTRUCTIVE.iter().map(|w| normalize(w)).collect();
+
             let mut snap = snap;
             let mut plan = plan;
             let guided = plan.setting != SUSPECTED;
@@ -331,7 +397,7 @@ mod properties {
                         prop_assert_eq!(read(&c), Some(true), "clicked a control that is not on");
                         prop_assert!(!c.disabled);
                         let n = normalize(&c.name);
-                        prop_assert!(!destructive.iter().any(|w| n.contains(w.as_str())), "destructive {}", c.name);
+                        prop_assert!(!DESTRUCTIVE.iter().any(|w| untrain::text::has_stem(&n, w)), "destructive {}", c.name);
                         if let Some(c) = snap.controls.iter_mut().find(|c| c.index == *index) {
                             common::flip(c);
                         }

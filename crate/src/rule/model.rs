@@ -386,30 +386,99 @@ impl core::fmt::Display for RuleError {
 
 impl core::error::Error for RuleError {}
 
-/// Built-in destructive words (normalised on use); a control whose name holds one is never
-/// clicked, whatever the rule says (shared with `build.rs`, which leaves out of the embedded
-/// rules the `never` words that hold one of these: they cannot add anything).
+/// Built-in destructive words: a control whose name holds one is never clicked, whatever the
+/// rule says. Written normalised (`text::normalize`: lowercase, accents folded), each matched
+/// at a word start of the normalised name (`text::has_stem`: `delet` catches "Delete",
+/// "deletion"; `wis$` only the whole word), so reordered wording ("Clear chat history") is
+/// caught by one stem. Words that mean "turn off" (deactivate, deaktivieren, désactiver,
+/// desactivar, desativar, disattiva, uitschakelen, opt out) are not here: rules click them.
+/// Shared with `build.rs`, which leaves out of the embedded rules the `never` words that one
+/// of these already catches.
 pub const DESTRUCTIVE: &[&str] = &[
-    "delete",
+    // en
+    "delet",
     "erase",
-    "remove",
-    "clear history",
+    "erasure",
+    "remov",
+    "clear",
     "wipe",
-    "löschen",
-    "entfernen",
-    "supprimer",
-    "effacer",
-    "eliminar",
-    "borrar",
-    "excluir",
-    "cancellare",
-    "elimina",
-    "verwijderen",
-    "wissen",
-    "deletion",
+    "purge",
+    "destroy",
+    "reset",
+    "leave",
+    "quit$",
+    "sign out",
+    "signout",
+    "log out",
+    "logout",
+    "log off",
+    "unlink",
+    "disconnect",
+    "revoke",
+    // de
+    "losch",
+    "entfern",
+    "zurucksetz",
+    "abmeld",
+    "auslogg",
+    "verlass",
+    "leeren",
+    "trenn",
+    // fr
+    "supprim",
     "suppression",
-    "cancellazione",
-    "eliminacion",
+    "effac",
+    "vider",
+    "videz",
+    "reinitialis",
+    "quitt",
+    "deconnect",
+    "deconnexion",
+    "dissoci",
+    "revoqu",
+    // es
+    "elimin",
+    "borra",
+    "vaciar",
+    "vacia$",
+    "restablec",
+    "cerrar sesion",
+    "salir",
+    "abandon",
+    "desvincul",
+    "revoca",
+    "quitar",
+    "quita$",
+    // pt
+    "apag",
+    "excluir",
+    "exclua$",
+    "limpar",
+    "limpe$",
+    "redefin",
+    "sair$",
+    "desconect",
+    "revog",
+    "esvazi",
+    // it
+    "cancell",
+    "rimuov",
+    "svuot",
+    "ripristin",
+    "reimpost",
+    "esci$",
+    "disconnett",
+    "scollega",
+    // nl
+    "verwijder",
+    "wis$",
+    "wissen",
+    "leegmak",
+    "opnieuw instellen",
+    "uitlog",
+    "verlaat",
+    "verlaten",
+    "ontkoppel",
 ];
 
 /// Roles a snapshot control may have (and a rule may name).

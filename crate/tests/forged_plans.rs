@@ -1,0 +1,136 @@
+//! Forged plans (L6): the plan is opaque to the shell, which sends back what it got, so its
+//! counters may be anything a `u32` holds. A plan whose `waits`, `actions` or `off_reads` is
+//! above what the engine ever writes is refused (`failed`, `bad-plan`) before anything counts
+//! on from it, read through the wasm module's reader (`codec`) or through serde alike; no
+//! counter can overflow.
+
+mod common;
+
+use untrain::engine::{MAX_ACTIONS, MAX_WAITS, OFF_READS};
+use untrain::{codec, Action, Control, Engine, FailReason, Plan, Snapshot, SUSPECTED};
+
+fn switch(index: usize, name: &str, on: bool) -> Control {
+    Control {
+        index,
+        role: "switch".into(),
+        tag: "button".into(),
+        aria_checked: Some(on.to_string()),
+        visible: true,
+        name: name.into(),
+        text: name.into(),
+        ..Control::default()
+    }
+}
+
+/// The demo setting `demo.toggle` reading off (its last step, `verify`, would count an off read).
+fn off_page() -> Snapshot {
+    Snapshot {
+        url: "https://demo.example/settings/ai".into(),
+        lang: "en".into(),
+        controls: vec![switch(0, "Use my data to train AI", false)],
+        ..Snapshot::default()
+    }
+}
+
+/// Both readers of the shell's plan text.
+fn both(json: &str) -> [Plan; 2] {
+    let a = codec::plan(json).unwrap_or_else(|e| panic!("codec: {json}: {}", e.message()));
+    let b: Plan = serde_json::from_str(json).unwrap_or_else(|e| panic!("serde: {json}: {e}"));
+    assert_eq!(a, b, "{json}");
+    [a, b]
+}
+
+fn assert_bad_plan(e: &Engine, snap: &Snapshot, json: &str) {
+    for plan in both(json) {
+        let d = e.next_step(snap, plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Failed {
+                    reason: FailReason::BadPlan,
+                    ..
+                }
+            ),
+            "{json}: {d:?}"
+        );
+        // the answer's plan is written back as it came (no counter moved)
+        let text = codec::decision(&d);
+        assert!(text.contains("\"bad-plan\""), "{text}");
+    }
+}
+
+#[test]
+fn huge_counters_are_refused_as_bad_plans_through_codec_and_serde() {
+    let e = common::demo_engine();
+    let snap = off_page();
+    let max = u32::MAX;
+    for json in [
+        // the review's forged plan: the last step of a setting that reads off
+        format!(r#"{{"setting":"demo.toggle","step":1,"off_reads":{max}}}"#),
+        format!(r#"{{"setting":"demo.toggle","step":1,"waits":{max}}}"#),
+        format!(r#"{{"setting":"demo.toggle","step":1,"actions":{max}}}"#),
+        format!(
+            r#"{{"setting":"demo.toggle","step":0,"waits":{max},"actions":{max},"off_reads":{max}}}"#
+        ),
+        format!(r#"{{"setting":"demo.menu","step":3,"off_reads":{max}}}"#),
+        // one above each bound
+        format!(
+            r#"{{"setting":"demo.toggle","step":1,"off_reads":{}}}"#,
+            OFF_READS + 1
+        ),
+        format!(
+            r#"{{"setting":"demo.toggle","step":1,"waits":{}}}"#,
+            MAX_WAITS + 1
+        ),
+        format!(
+            r#"{{"setting":"demo.toggle","step":1,"actions":{}}}"#,
+            MAX_ACTIONS + 1
+        ),
+        // suspects count off reads too
+        format!(r#"{{"setting":"{SUSPECTED}","suspect":"x","step":1,"off_reads":{max}}}"#),
+        format!(r#"{{"setting":"{SUSPECTED}","suspect":"x","step":0,"actions":{max}}}"#),
+    ] {
+        assert_bad_plan(&e, &snap, &json);
+    }
+}
+
+#[test]
+fn huge_counters_are_refused_on_every_embedded_setting() {
+    let e = Engine::embedded().expect("engine");
+    for set in e.rule_sets() {
+        for s in &set.settings {
+            let snap = Snapshot {
+                url: s.settings_url.clone(),
+                ..Snapshot::default()
+            };
+            let last = s.steps.len().saturating_sub(1);
+            let json = format!(
+                r#"{{"setting":"{}","step":{last},"waits":{m},"actions":{m},"off_reads":{m}}}"#,
+                s.id,
+                m = u32::MAX
+            );
+            assert_bad_plan(&e, &snap, &json);
+        }
+    }
+}
+
+#[test]
+fn counters_at_their_bounds_are_still_plans() {
+    let e = common::demo_engine();
+    let snap = off_page();
+    // one off read so far: the second one ends the plan
+    let [p, _] = both(r#"{"setting":"demo.toggle","step":1,"clicked":[0],"off_reads":1}"#);
+    let d = e.next_step(&snap, p);
+    assert!(matches!(d.action, Action::Done { .. }), "{d:?}");
+    // every wait used: the step fails for its own reason, not as a bad plan
+    let mut on = off_page();
+    on.controls = vec![switch(0, "Use my data to train AI", true)];
+    let [p, _] = both(&format!(
+        r#"{{"setting":"demo.toggle","step":1,"clicked":[0],"waits":{MAX_WAITS},"actions":{MAX_ACTIONS}}}"#
+    ));
+    let d = e.next_step(&on, p);
+    assert!(
+        matches!(&d.action, Action::Failed { reason, .. } if *reason != FailReason::BadPlan),
+        "{d:?}"
+    );
+}
