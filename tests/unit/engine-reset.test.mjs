@@ -1,0 +1,62 @@
+// The shipped engine (dist/'s wasm-bindgen module and engine.js) after a trap (security review
+// L5): the call that trapped throws, the instance is replaced (`__wbg_reset_state`, from
+// wasm-bindgen's --experimental-reset-state-function in build.sh), the rules are loaded again,
+// and the next call answers as before. No input is known to make the engine trap, so the trap is
+// thrown by a wrapper around the real module's function, once.
+//
+//   node --test tests/unit/   (needs ./build.sh first; skipped without dist/)
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { REPO } from './lib/fake-extension.mjs';
+
+const CHROME_DIR = path.join(process.env.UNTRAIN_DIST || path.join(REPO, 'dist'), 'chrome');
+const built = fs.existsSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm'));
+
+async function shipped() {
+  // .mjs copies: Node would otherwise guess the module type of the .js files
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-reset-'));
+  fs.mkdirSync(path.join(dir, 'pkg'));
+  fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
+  const glue = fs.readFileSync(path.join(CHROME_DIR, 'engine.js'), 'utf8').replace('./pkg/untrain.js', './pkg/untrain.mjs');
+  fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
+  const m = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
+  const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);
+  m.initSync({ module: fs.readFileSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm')) });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { m, wrap };
+}
+
+describe('the shipped engine after a trap', () => {
+  it('is replaced by a fresh instance that answers', { skip: built ? false : 'dist/ not built' }, async () => {
+    const { m, wrap } = await shipped();
+    assert.equal(typeof m.__wbg_reset_state, 'function', 'the module can reset its state');
+    let traps = 1;
+    let resets = 0;
+    const module = {
+      ...m,
+      evaluate: (text) => {
+        if (traps-- > 0) throw new WebAssembly.RuntimeError('unreachable');
+        return m.evaluate(text);
+      },
+      __wbg_reset_state: () => {
+        resets++;
+        m.__wbg_reset_state();
+      },
+    };
+    const e = wrap(module);
+    const url = 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement';
+    const snapshot = { url, lang: 'en', title: '', headings: [], dialogs: [], controls: [] };
+    assert.throws(() => e.evaluate(snapshot), WebAssembly.RuntimeError);
+    assert.equal(resets, 1, 'the instance was replaced');
+    const ev = e.evaluate(snapshot);
+    assert.equal(ev.platform, 'linkedin', 'the fresh instance has its rules loaded');
+    assert.equal(e.classify(url).platform, 'linkedin');
+    assert.ok(e.platforms().length >= 30);
+  });
+});
