@@ -249,11 +249,23 @@ const GROUPS = [
   ["manual", "groupGuided", (st) => st === "manual"],
 ];
 
+// The summary line says what is known, never more: "no platform trains on your data" only once
+// every platform that can be checked has been; before that, how many are still unchecked.
+function summaryText(on, checked, checkable) {
+  if (on === 1) return t("summaryOne");
+  if (on > 1) return t("summaryMany", [String(on)]);
+  if (checked === 0) return t("summaryNothingChecked");
+  if (checked < checkable) return t("summaryNoneSoFar", [String(checked), String(checkable - checked)]);
+  return t("summaryNone");
+}
+
 function render() {
   const on = platforms.filter((p) => stateOf(p) === "on").length;
-  $("summary").textContent =
-    on === 0 ? t("summaryNone") : on === 1 ? t("summaryOne") : t("summaryMany", [String(on)]);
+  const checkable = platforms.filter((p) => automationOf(p) !== "guided");
+  const checked = checkable.filter((p) => status[p.id] && typeof status[p.id].checked_at === "number").length;
+  $("summary").textContent = summaryText(on, checked, checkable.length);
   $("summary").dataset.on = String(on);
+  $("summary").dataset.checked = String(checked);
 
   // Keep keyboard focus across re-renders.
   const focused = document.activeElement;

@@ -50,6 +50,9 @@ forEachBrowser('popup', (ctx) => {
         assert.equal(r.rows.find((x) => x.platform === p).state, 'unknown', `${p} unknown before any visit`);
       }
       assert.equal(r.summary.on, '0');
+      // Nothing checked yet is not "you are safe".
+      assert.match(r.summary.text, /nothing checked yet/i, r.summary.text);
+      assert.doesNotMatch(r.summary.text, /no platform/i);
       // Host permissions are granted (Firefox: see browsers.mjs), so no "grant" notice.
       const notice = await driver.executeScript("const n = document.getElementById('permission'); return n ? n.hidden : null;");
       assert.equal(notice, true, 'the permission notice is hidden: host permissions are granted');
