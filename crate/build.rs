@@ -78,6 +78,7 @@ fn main() {
         .map(|mut s| {
             s.settings.iter_mut().for_each(|st| {
                 st.fixtures.clear();
+                st.evidence = None;
                 // a `never` word that holds a built-in destructive stem at a word start adds
                 // nothing: a name holding the word at a word start holds the stem at a word
                 // start too (a whole-word stem, `x$`, is not relied on: the word may go on)

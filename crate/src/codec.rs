@@ -387,6 +387,8 @@ fn setting(v: &Json) -> Result<Setting, JsonError> {
         default: r.name("default", DEFAULT_STATE, None)?,
         regions: r.strs("regions", false)?,
         confidence,
+        // for people only: the embedded rules carry none
+        evidence: None,
         off_means: r.name("off_means", OFF_MEANS, Some(OffMeans::Unchecked))?,
         roles: r.strs("roles", false)?,
         labels: r.texts("labels", false)?,

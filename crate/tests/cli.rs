@@ -107,14 +107,19 @@ fn coverage_prints_check_and_write() {
     let (code, out, err) = untrain(&["coverage", "--dir", rules_s]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.starts_with("| Platform | Setting | Automation | Languages | Regions | Confidence |"),
+        out.starts_with(
+            "| Platform | Setting | Automation | Languages | Regions | Confidence | Evidence |"
+        ),
         "{out}"
     );
+    // demo.toml states no evidence
     assert!(
-        out.contains("| Demo | AI training | automatic | en, de | all | high |"),
+        out.contains("| Demo | AI training | automatic | en, de | all | high | not stated |"),
         "{out}"
     );
-    assert!(out.contains("1 platforms, 3 settings: 3 automatic, 0 guided, 0 safe by default."));
+    assert!(out.contains(
+        "1 platforms, 3 settings: 3 automatic, 0 guided, 0 safe by default; evidence: 3 not stated."
+    ));
     let readme = dir.join("README.md");
     std::fs::write(
         &readme,

@@ -85,6 +85,20 @@ fn each_malformed_file_names_file_id_and_field() {
             "unknown variant",
         ),
         (
+            "bad evidence value",
+            vec![(
+                FILE,
+                bad(
+                    "off_means = \"unchecked\"",
+                    "off_means = \"unchecked\"\nevidence = \"certain\"",
+                ),
+            )],
+            FILE,
+            "demo.ai",
+            "evidence",
+            "unknown variant",
+        ),
+        (
             "missing field",
             vec![(FILE, bad("title = \"AI training\"\n", ""))],
             FILE,

@@ -173,6 +173,22 @@ pub enum Confidence {
     Low,
 }
 
+/// How far public evidence backs a setting's rule (`../shared/research/rule-evidence.md`): the
+/// README's coverage table shows it. People and tests only: the embedded rules carry none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// Page and label (and the control, where a source gives it) backed by an official source or
+    /// two independent ones; nothing contradicts them.
+    Confirmed,
+    /// Partly backed; nothing contradicts it, but key parts are unverified.
+    Plausible,
+    /// Our own reading: no source for the label or the page.
+    Inferred,
+    /// Evidence contradicts part of the rule (its notes say which); the fix is pending.
+    Mismatch,
+}
+
 /// How the setting can be handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -230,6 +246,9 @@ pub struct Setting {
     /// Confidence of this setting when it differs from the platform's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// How far public evidence backs this rule (the README table's column); not embedded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
     /// What the off state looks like (automatic, safe-by-default; default `unchecked`).
     #[serde(default)]
     pub off_means: OffMeans,
