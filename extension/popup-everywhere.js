@@ -28,7 +28,7 @@ export function initEverywhere(context) {
     dataset: { action: "opt-out-everywhere" }, "aria-describedby": "everywhere-intro",
     text: t("everywhereButton"),
   });
-  start.addEventListener("click", () => startRun(null));
+  start.addEventListener("click", () => startRun(ctx.visiblePlatforms ? ctx.visiblePlatforms() : null));
   const cancel = el("button", {
     type: "button", id: "everywhere-cancel", class: "secondary", hidden: "",
     dataset: { action: "cancel-everywhere" }, text: t("everywhereCancel"),

@@ -15,6 +15,12 @@ const $ = (id) => document.getElementById(id);
 
 let platforms = [];
 let status = {};
+// Platforms the person does not use (storage.local "hidden_platforms"): folded away at the end of
+// the list, left out of the summary's "not checked" count and of "Opt out everywhere". A hidden
+// platform that reads on is shown with the others all the same: Untrain never hides a known "on".
+let hidden = new Set();
+const HIDDEN_KEY = "hidden_platforms";
+const isHidden = (platform) => hidden.has(platform.id) && stateOf(platform) !== "on";
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
@@ -217,6 +223,13 @@ function renderPlatform(platform) {
     button.addEventListener("click", () => openAndOptOut(platform.id, button));
     actions.append(button);
   }
+  const hide = el("button", {
+    type: "button", class: "link", "aria-describedby": headingId,
+    dataset: { action: hidden.has(platform.id) ? "show-platform" : "hide-platform", platform: platform.id },
+    text: t(hidden.has(platform.id) ? "buttonShowPlatform" : "buttonHidePlatform"),
+  });
+  hide.addEventListener("click", () => setHidden(platform.id, !hidden.has(platform.id)));
+  actions.append(hide);
   if (actions.childElementCount) children.push(actions);
   const guided = platform.settings.filter((x) => x.automation === "guided");
   const seenSteps = new Set();
@@ -261,7 +274,7 @@ function summaryText(on, checked, checkable) {
 
 function render() {
   const on = platforms.filter((p) => stateOf(p) === "on").length;
-  const checkable = platforms.filter((p) => automationOf(p) !== "guided");
+  const checkable = platforms.filter((p) => automationOf(p) !== "guided" && !isHidden(p));
   const checked = checkable.filter((p) => status[p.id] && typeof status[p.id].checked_at === "number").length;
   $("summary").textContent = summaryText(on, checked, checkable.length);
   $("summary").dataset.on = String(on);
@@ -277,12 +290,24 @@ function render() {
   const openDetails = new Set([...list.querySelectorAll("details[open]")].map((d) => d.closest("[data-setting]")?.dataset.setting));
   const sections = [];
   for (const [id, heading, test] of GROUPS) {
-    const rows = platforms.filter((p) => test(stateOf(p)));
+    const rows = platforms.filter((p) => test(stateOf(p)) && !isHidden(p));
     if (!rows.length) continue;
     sections.push(el("section", { class: "group", dataset: { group: id }, "aria-label": t(heading) }, [
       el("h2", { class: "group-title", text: `${t(heading)} (${rows.length})` }),
       el("ul", {}, rows.map(renderPlatform)),
     ]));
+  }
+  const folded = platforms.filter(isHidden);
+  if (folded.length) {
+    const details = el("details", { class: "hidden-platforms" }, [
+      el("summary", { text: t("groupHidden", [String(folded.length)]) }),
+      el("ul", {}, folded.map(renderPlatform)),
+    ]);
+    if (hiddenOpen) details.open = true;
+    details.addEventListener("toggle", () => {
+      hiddenOpen = details.open;
+    });
+    sections.push(el("section", { class: "group", dataset: { group: "hidden" }, "aria-label": t("groupHidden", [String(folded.length)]) }, [details]));
   }
   list.replaceChildren(...sections);
   for (const d of list.querySelectorAll("details")) {
@@ -315,6 +340,22 @@ async function openAndOptOut(platform, button) {
   }
 }
 
+let hiddenOpen = false;
+
+async function setHidden(id, hide) {
+  const next = new Set(hidden);
+  if (hide) next.add(id);
+  else next.delete(id);
+  await api.storage.local.set({ [HIDDEN_KEY]: [...next] });
+  hidden = next;
+  render();
+}
+
+async function readHidden() {
+  const { [HIDDEN_KEY]: list } = await api.storage.local.get(HIDDEN_KEY);
+  hidden = new Set(Array.isArray(list) ? list.filter((x) => typeof x === "string") : []);
+}
+
 async function refreshStatus() {
   status = (await send({ type: "status" })).status || {};
   render();
@@ -341,15 +382,21 @@ async function start() {
   });
   api.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && changes.status) refreshStatus().catch(showError);
+    if (area === "local" && changes[HIDDEN_KEY]) readHidden().then(render, showError);
   });
   setInterval(render, 30000);
   // popup hook: the sections of popup-everywhere.js and popup-audit.js
-  const extra = { t, el, send, showError, locale: LOCALE, getStatus: () => status };
+  const extra = {
+    t, el, send, showError, locale: LOCALE, getStatus: () => status,
+    // "Opt out everywhere" leaves out the platforms the person hid (null: none hidden, all run)
+    visiblePlatforms: () => (platforms.some(isHidden) ? platforms.filter((p) => !isHidden(p)).map((p) => p.id) : null),
+  };
   initEverywhere(extra);
   initAudit(extra);
   checkPermissions().catch(() => {});
   try {
     platforms = (await send({ type: "platforms" })).platforms || [];
+    await readHidden();
     await refreshStatus();
   } catch (error) {
     showError(error);

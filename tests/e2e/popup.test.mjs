@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 
 import { By } from 'selenium-webdriver';
 
+import { closeOthers, openPopupTab, sendMessage, storageGet, storageSet } from './lib/extension.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
 import {
   bannerStates,
@@ -162,4 +163,42 @@ forEachBrowser('popup', (ctx) => {
       server.clearRoutes();
     });
   }
+
+  test(ctx, 'a platform you do not use can be hidden: folded away, out of the summary and of "opt out everywhere"; a known "on" is never hidden', async () => {
+    const { driver } = ctx;
+    const { back } = await openPopupTab(driver, ctx.b);
+    const where = (p) => driver.executeScript(`
+      const li = document.querySelector('li[data-platform="${p}"]');
+      return li ? li.closest('section').dataset.group : null;`);
+    await driver.findElement(By.css('li[data-platform="udemy"] [data-action="hide-platform"]')).click();
+    await poll(async () => (await where('udemy')) === 'hidden', { what: 'udemy folded away' });
+    assert.deepEqual((await storageGet(driver, 'local', 'hidden_platforms')).hidden_platforms, ['udemy']);
+    // Kept across popups.
+    await driver.navigate().refresh();
+    await poll(async () => (await where('udemy')) === 'hidden', { what: 'still hidden after reopening' });
+    // "Opt out everywhere" from the popup leaves it out.
+    const old = (await storageGet(driver, 'session', 'everywhere')).everywhere?.id ?? null;
+    await driver.findElement(By.css('[data-action="opt-out-everywhere"]')).click();
+    const run = await poll(async () => {
+      const { everywhere } = await storageGet(driver, 'session', 'everywhere');
+      return everywhere && everywhere.id !== old ? everywhere : null;
+    }, { what: 'the run started' });
+    assert.ok(!run.queue.some((q) => q.platform === 'udemy'), 'the hidden platform is not run');
+    assert.ok(run.queue.length > 0);
+    await sendMessage(driver, { type: 'everywhere-cancel' });
+    // A known "on" is never hidden.
+    const { status = {} } = await storageGet(driver, 'local', 'status');
+    await storageSet(driver, 'local', {
+      status: { ...status, udemy: { state: 'on', setting: 'udemy.genai-program', title: 'x', checked_at: Date.now(), settings: {} } },
+    });
+    await poll(async () => (await where('udemy')) === 'on', { what: 'udemy shown with the platforms that are on' });
+    await storageSet(driver, 'local', { status });
+    await poll(async () => (await where('udemy')) === 'hidden', { what: 'folded again' });
+    // Shown again on request.
+    await driver.executeScript("document.querySelector('section[data-group=\"hidden\"] details').open = true;");
+    await driver.findElement(By.css('li[data-platform="udemy"] [data-action="show-platform"]')).click();
+    await poll(async () => (await where('udemy')) !== 'hidden', { what: 'udemy back in the list' });
+    assert.deepEqual((await storageGet(driver, 'local', 'hidden_platforms')).hidden_platforms, []);
+    await closeOthers(driver, back);
+  });
 });
