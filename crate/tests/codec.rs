@@ -49,6 +49,8 @@ fn embedded_rules_are_the_rule_files_with_nothing_that_matters_left_out() {
         f.notes = None;
         for (fs, es) in f.settings.iter_mut().zip(&e.settings) {
             fs.fixtures.clear();
+            // the evidence is for people (the README table); build.rs drops it
+            fs.evidence = None;
             // every `never` word left out is still caught: it holds a built-in stem (not a
             // whole-word one) at a word start, so any name holding it at a word start does too
             for w in &fs.never {
