@@ -7,9 +7,12 @@
 
 #[path = "../fuzz/bodies.rs"]
 mod bodies;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use common::Rng;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,25 +27,6 @@ fn budget() -> Duration {
         .and_then(|s| s.parse::<u64>().ok())
         .unwrap_or(3);
     Duration::from_secs(secs)
-}
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
 }
 
 const TOKENS: &[&str] = &[

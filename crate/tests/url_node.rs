@@ -14,30 +14,10 @@
 
 mod common;
 
+use common::Rng;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use untrain::url::split;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, per_cent: usize) -> bool {
-        self.below(100) < per_cent
-    }
-}
 
 const SCHEMES: &[&str] = &[
     "https://",
