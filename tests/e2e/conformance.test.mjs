@@ -11,14 +11,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { before } from 'node:test';
 
-import { CHROME_DIR } from './lib/browsers.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
 import { open } from './lib/page.mjs';
+import { shippedEngine } from './lib/shipped-engine.mjs';
 import { allFixtures, fixtureUrl } from './lib/rules.mjs';
 import { FIXTURES, REPO } from './lib/server.mjs';
 
@@ -35,24 +33,6 @@ function nativeSnapshot(fx) {
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(out);
-}
-
-/** The engine the extension ships (dist/'s wasm-bindgen module and engine.js), loaded in Node. */
-async function shippedEngine() {
-  // .mjs copies: Node would otherwise guess the module type of the .js files (and warn)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-engine-'));
-  try {
-    fs.mkdirSync(path.join(dir, 'pkg'));
-    fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
-    const glue = fs.readFileSync(path.join(CHROME_DIR, 'engine.js'), 'utf8').replace('./pkg/untrain.js', './pkg/untrain.mjs');
-    fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
-    const m = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
-    const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);
-    m.initSync({ module: fs.readFileSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm')) });
-    return wrap(m);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** What the light harvest must be: the full one, other roles' controls only index, role, name. */

@@ -7,34 +7,13 @@
 //   node --test tests/unit/   (needs ./build.sh first; skipped without dist/)
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 
-import { REPO } from './lib/fake-extension.mjs';
-
-const CHROME_DIR = path.join(process.env.UNTRAIN_DIST || path.join(REPO, 'dist'), 'chrome');
-const built = fs.existsSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm'));
-
-async function shipped() {
-  // .mjs copies: Node would otherwise guess the module type of the .js files
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-reset-'));
-  fs.mkdirSync(path.join(dir, 'pkg'));
-  fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
-  const glue = fs.readFileSync(path.join(CHROME_DIR, 'engine.js'), 'utf8').replace('./pkg/untrain.js', './pkg/untrain.mjs');
-  fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
-  const m = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
-  const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);
-  m.initSync({ module: fs.readFileSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm')) });
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { m, wrap };
-}
+import { shippedBuilt, shippedModule } from '../e2e/lib/shipped-engine.mjs';
 
 describe('the shipped engine after a trap', () => {
-  it('is replaced by a fresh instance that answers', { skip: built ? false : 'dist/ not built' }, async () => {
-    const { m, wrap } = await shipped();
+  it('is replaced by a fresh instance that answers', { skip: shippedBuilt() ? false : 'dist/ not built' }, async () => {
+    const { module: m, wrap } = await shippedModule();
     assert.equal(typeof m.__wbg_reset_state, 'function', 'the module can reset its state');
     let traps = 1;
     let resets = 0;
