@@ -12,7 +12,7 @@ use untrain::engine::MAX_CONTROLS;
 use untrain::text::MAX_CHARS;
 use untrain::{Action, Control, Engine, Plan, Reason, RuleError, Snapshot, State};
 
-use common::{bad, FILE, GOOD};
+use common::{bad, switch, FILE, GOOD};
 
 const SECOND: &str = r#"
 [[setting]]
@@ -432,19 +432,6 @@ fn check_rules_answers_every_malformed_file() {
 const BUDGET: Duration = Duration::from_secs(20);
 
 const AI: &str = "https://demo.example/settings/ai";
-
-fn switch(index: usize, name: &str, on: bool) -> Control {
-    Control {
-        index,
-        role: "switch".into(),
-        tag: "button".into(),
-        aria_checked: Some(on.to_string()),
-        visible: true,
-        name: name.into(),
-        text: name.into(),
-        ..Control::default()
-    }
-}
 
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();

@@ -6,21 +6,10 @@
 
 mod common;
 
-use untrain::engine::{MAX_ACTIONS, MAX_WAITS, OFF_READS};
-use untrain::{codec, Action, Control, Engine, FailReason, Plan, Snapshot, SUSPECTED};
+use common::switch;
 
-fn switch(index: usize, name: &str, on: bool) -> Control {
-    Control {
-        index,
-        role: "switch".into(),
-        tag: "button".into(),
-        aria_checked: Some(on.to_string()),
-        visible: true,
-        name: name.into(),
-        text: name.into(),
-        ..Control::default()
-    }
-}
+use untrain::engine::{MAX_ACTIONS, MAX_WAITS, OFF_READS};
+use untrain::{codec, Action, Engine, FailReason, Plan, Snapshot, SUSPECTED};
 
 /// The demo setting `demo.toggle` reading off (its last step, `verify`, would count an off read).
 fn off_page() -> Snapshot {

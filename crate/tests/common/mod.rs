@@ -161,3 +161,17 @@ impl Rng {
         self.below(100) < per_cent
     }
 }
+
+/// A visible switch named (and labelled by its row) `name`, `aria-checked` = `on`.
+pub fn switch(index: usize, name: &str, on: bool) -> Control {
+    Control {
+        index,
+        role: "switch".into(),
+        tag: "button".into(),
+        aria_checked: Some(on.to_string()),
+        visible: true,
+        name: name.into(),
+        text: name.into(),
+        ..Control::default()
+    }
+}
