@@ -172,7 +172,7 @@ install_test_tools() {
   step "install test tools (only what is missing)"
   apt_install chromium chromium-driver firefox-esr openssl fonts-liberation fonts-dejavu-core
   local have
-  have="$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}' || true)"
+  have="$(geckodriver --version 2>/dev/null | sed -n 1p | awk '{print $2}' || true)"
   if [ "$have" != "$GECKODRIVER_VERSION" ]; then
     note "geckodriver $GECKODRIVER_VERSION (have: ${have:-none})"
     cargo_install geckodriver "$GECKODRIVER_VERSION"
@@ -180,7 +180,7 @@ install_test_tools() {
   note "$(chromium --version 2>/dev/null | head -n1)"
   note "$(/usr/bin/chromedriver --version | head -n1)"
   note "$(firefox-esr --version 2>/dev/null | head -n1)"
-  note "$(geckodriver --version | head -n1)"
+  note "$(geckodriver --version 2>/dev/null | sed -n 1p)"
 }
 
 # ---------------------------------------------------------------------------------------------
