@@ -300,23 +300,7 @@ webext_lint() {
   # web-ext exits non-zero on errors; the JSON report is read either way.
   node_modules/.bin/web-ext lint --no-config-discovery --source-dir dist/firefox --output json \
     </dev/null >"$out" 2>build/web-ext-lint.stderr || true
-  node -e '
-    const fs = require("fs");
-    let r;
-    try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); }
-    catch (e) {
-      console.error("web-ext lint produced no JSON report:");
-      console.error(fs.readFileSync(process.argv[1], "utf8"));
-      console.error(fs.readFileSync(process.argv[2], "utf8"));
-      process.exit(1);
-    }
-    const show = (kind, list) => list.forEach((m) =>
-      console.log(`    ${kind}: ${m.code}: ${m.message}${m.file ? ` (${m.file}${m.line ? ":" + m.line : ""})` : ""}`));
-    show("error", r.errors); show("warning", r.warnings); show("notice", r.notices);
-    const c = r.count ?? r.errors.length + r.warnings.length + r.notices.length;
-    console.log(`    web-ext lint: ${r.errors.length} errors, ${r.warnings.length} warnings, ${r.notices.length} notices`);
-    process.exit(r.errors.length ? 1 : 0);
-  ' "$out" build/web-ext-lint.stderr || die "web-ext lint reported errors"
+  node tools/webext-lint-report.mjs "$out" build/web-ext-lint.stderr || die "web-ext lint reported errors"
 }
 
 node_unit() {
@@ -340,16 +324,7 @@ supply_chain() {
   local out=build/npm-audit.json
   mkdir -p build
   npm audit --omit=optional --json </dev/null >"$out" 2>/dev/null || true
-  node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8") || "{}");
-    if (r.metadata && r.metadata.vulnerabilities) {
-      const v = r.metadata.vulnerabilities;
-      console.log(`    npm audit: ${JSON.stringify(v)}`);
-      process.exit((v.high || 0) + (v.critical || 0) > 0 ? 1 : 0);
-    }
-    const why = r.message || (r.error && (r.error.summary || r.error.code)) || "no report";
-    console.log(`    npm audit: not available here (${why}); run it where the registry audit endpoint answers`);
-  ' "$out" || die "npm audit: high or critical advisories in the build tools"
+  node tools/npm-audit.mjs "$out" || die "npm audit: high or critical advisories in the build tools"
 }
 
 fuzz_smoke() {
@@ -365,10 +340,7 @@ fuzz_smoke() {
   # snapshot seeds: every rule fixture, harvested natively at its URL
   cargo build -q -p untrain --bin untrain
   local url file
-  node --input-type=module -e '
-    import { allFixtures } from "./tests/e2e/lib/rules.mjs";
-    for (const f of allFixtures()) console.log(`${f.url}\t${f.file}`);
-  ' </dev/null | while IFS=$'\t' read -r url file; do
+  node tools/list-fixtures.mjs </dev/null | while IFS=$'\t' read -r url file; do
     target/debug/untrain snapshot --url "$url" "tests/fixtures/$file" \
       >"crate/fuzz/corpus/snapshot/$(printf '%s' "$file" | tr '/' '_').json"
   done
