@@ -21,24 +21,26 @@ pub(crate) mod prelude {
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+pub mod api;
 pub mod codec;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
 pub mod inflate;
 pub mod json;
-pub mod keywords;
 pub mod rule;
 pub mod snapshot;
 pub mod text;
 pub mod url;
+pub mod vocab;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use engine::{
-    Action, Decision, Engine, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,
+pub use api::{
+    Action, Decision, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,
     PlatformInfo, Reason, SettingInfo, State, Suspect, SUSPECTED,
 };
+pub use engine::{keywords, Engine};
 pub use rule::model::{RuleError, RuleSet, Setting};
 pub use snapshot::{Control, Snapshot};
 

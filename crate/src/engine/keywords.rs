@@ -1,121 +1,20 @@
 //! Scored keyword matching for "train AI on my data" wording in seven languages (en, de, fr, es,
 //! pt, it, nl). Used when no rule label matches (a weaker match) and to find suspected settings.
 //!
-//! All texts are normalised first (`text::normalize`). A keyword is a *stem*: it matches a word
-//! that starts with it (`train` matches `training`, `trainieren`); a stem that ends with `$`
-//! must be the whole word (`ai$` matches `ai` but not `aim`). Stems may hold spaces
-//! (`fine tun`): they then match at a word start across words. Each list is one string of
-//! stems, each followed by `|` (not a slice of strings: that costs the wasm module a pointer and
-//! a length per word).
+//! All texts are normalised first (`text::normalize`). The stem lists and their syntax are in
+//! [`crate::vocab`].
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::vocab::{ALLOW, DATA, IMPROVE, INVERTED, MODEL, NEGATORS, TRAINING, USE, VETO};
+
 pub use crate::text::has_stem;
 
-/// Training words.
-pub const TRAINING: &str = "train|fine tun|finetun|entrain|entren|trein|treino|addestr|";
-
-/// AI and model words.
-pub const MODEL: &str = concat!(
-    "ai$|ki$|ia$|ias$|llm|genai|model|modell|modelo|modele|generativ|",
-    "artificial intelligence|kunstliche intelligenz|intelligence artificielle|",
-    "inteligencia artificial|intelligenza artificiale|kunstmatige intelligentie|",
-    "machine learning|maschinelles lernen|",
-);
-
-/// Data and content words.
-pub const DATA: &str = concat!(
-    "data$|daten|donnee|dato|dado|dati$|gegeven|content|inhalt|contenu|contenid|conteud|",
-    "contenut|inhoud|post|beitrag|beitrage|publication|publicacion|publicac|pubblicazion|",
-    "bericht|interaction|interaktion|interaccion|interac|interazion|interactie|document|",
-    "dokument|conversation|unterhaltung|conversacion|conversa|gesprek|my work|",
-    "meine werke|stories|images|bilder|",
-);
-
-/// Improve words.
-pub const IMPROVE: &str = "improv|verbesser|amelior|mejor|melhor|miglior|verbeter|";
-
-/// AI-feature words: a control about an AI feature (writing suggestions, AI search, an
-/// assistant, summaries, personalisation, memory) is not a training setting.
-pub const VETO: &str = concat!(
-    // en
-    "suggest|writing assist|writing tool|writing help|search|assistant|autocomplet|",
-    "auto complet|summar|personali|recommend|remember|memory|translat|smart compose|",
-    "smart repl|",
-    // de
-    "vorschlag|vorschlage|schreibvorschl|schreibhilfe|schreibassist|suche|assistent|",
-    "zusammenfass|personalisier|empfehl|erinner|gedachtnis|ubersetz|",
-    // fr
-    "aide a la redaction|moteur de recherche|resume|personnalis|recommand|memoire|tradu|",
-    // es
-    "sugerenc|busqueda|asistente|resumen|personaliz|recomend|memoria|",
-    // pt
-    "sugest|assistente|resumo|",
-    // it
-    "suggeriment|riassunt|raccomand|",
-    // nl
-    "suggestie|schrijfsugg|schrijfhulp|zoek|samenvat|aanbevel|vertal|",
-);
-
-// ------------------------------------------------------------------------ polarity
-//
 // Which way a control's wording points: "Use my data to train AI" is on when checked;
 // "Protect my posts from AI training", "I object ...", "Do not use my data ..." are off when
 // checked. The keyword fallback and suspects read a control by its own wording, never by the
-// rule's `off_means`. Lists of normalised stems (word start; `x$` whole word; `a+b`: both, at
-// a's place), en de fr es pt it nl.
-
-/// Negation particles.
-pub const NEGATORS: &str = concat!(
-    "do not|don t|dont|does not|doesn t|not$|never|nicht|kein|nie$|niemals|ne pas|",
-    "ne plus|pas$|jamais|no$|nunca|nao$|non$|mai$|niet|nooit|geen$|",
-);
-
-/// Opt-out verbs and nouns: protect, object, disable, stop, turn off, keep ... out, exclude,
-/// block, prevent, withdraw, refuse, deny, restrict, minimise, hide ...
-pub const INVERTED: &str = concat!(
-    // en
-    "opt out|opt me out|opting out|prevent|block|disallow|exclu|minimi|limit|protect|",
-    "object to|objection|i object|disable|deactivat|stop|turn off|switch off|keep+out$|",
-    "withdraw|refuse|deny|restrict|hide|reject|decline|forbid|prohibit|pause|revoke|",
-    // de
-    "widersprech|widerspruch|schutz|deaktivier|ausschalt|abschalt|beend|verweiger|ablehn|",
-    "einschrank|ausschliess|verhinder|sperr|ausblend|verberg|widerruf|zuruckzieh|verbiet|",
-    "untersag|begrenz|heraushalt|",
-    // fr
-    "desactiv|proteg|oppos|refus|bloqu|empech|arret|retir|restrei|masqu|interdi|",
-    // es, pt
-    "protec|oponer|opongo|oposicion|rechaz|deneg|impedi|impid|deten|restring|ocult|",
-    "prohib|desativ|opor$|oponho|oposicao|recus|parar$|interromp|proib|manten+fuera$|",
-    "mant+fora$|",
-    // it
-    "disattiv|protez|opporsi|oppongo|rifiut|blocc|esclud|ferma|ridurre|riduci|al minimo|",
-    "nascond|revoc|vieta|tien+fuori$|tene+fuori$|",
-    // nl
-    "uitschakel|uitzet|zet uit|bescherm|bezwaar|weiger|blokk|voorkom|uitsluit|sluit uit|",
-    "beperk|intrek|afmeld|minimali|verbied|houd+buiten$|",
-);
-
-/// Consent verbs (allow, enable, opt in, agree ...): with an opt-out word in one label they
-/// leave its polarity unclear ("Allow AI training (you can turn it off later)").
-pub const ALLOW: &str = concat!(
-    "allow|permit|enable|opt in|opt me in|agree|accept|authoris|authoriz|particip|",
-    "contribu|erlaub|zulass|zustimm|einwillig|aktivier|freigeb|teilnehm|autoris|permett|",
-    "activer|activez|activar|activa$|acept|consiento|autoriz|ativar|ative$|aceit|",
-    "consinto|consenti|attivare|attiva$|accett|partecip|toestaan|sta toe|inschakel|",
-    "activeer|activeren|deelnem|bijdrag|",
-);
-
-/// Use and share verbs (verb forms only: a noun such as "Nutzung", "utilisation" or "uso"
-/// opens many opt-out labels): an opt-out or negation word after one ("Use my data to train AI
-/// (not recommended)", "Use my posts for AI, or stop any time") does not turn the label around.
-pub const USE: &str = concat!(
-    "use$|uses$|using|share$|sharing|utiliser|utilisez|utilise$|partager|usar|usen$|",
-    "utilizar|compartir|usem$|compartilhar|partilhar|usa$|usare|utilizza$|utilizzare|",
-    "condividi|nutzen$|nutzt$|verwenden$|verwendet$|teilen$|gebruiken$|gebruikt$|",
-    "gebruik$|delen$|",
-);
+// rule's `off_means`.
 
 /// How a control's wording reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,295 @@
+//! The steps of a setting's plan: one function per [`StepKind`], and the one [`verify`] that
+//! setting plans and suspect plans share.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::compiled::Compiled;
+use super::decide::{click, fail, reason_fail, select, wait};
+use super::matching::off_option_of;
+use super::view::View;
+use crate::api::{
+    Action, Decision, FailReason, Finding, Outcome, Plan, Reason, State, MAX_WAITS, OFF_READS,
+    VERIFY_MS, WAIT_MS,
+};
+use crate::rule::model::{Setting, StepKind};
+use crate::snapshot::Control;
+use crate::text::{contains, normalize};
+use crate::vocab::step_roles;
+
+/// What a step of a setting's plan reads: the setting, its normalised texts, the page, the
+/// setting's finding there and its control with its normalised name (when one was found).
+pub(super) struct Ctx<'a> {
+    pub(super) s: &'a Setting,
+    pub(super) c: &'a Compiled,
+    pub(super) view: &'a View<'a>,
+    pub(super) finding: Finding,
+    pub(super) found: Option<(&'a Control, &'a str)>,
+}
+
+/// The plan's current step.
+pub(super) fn step(cx: Ctx<'_>, plan: Plan) -> Decision {
+    let Some(kind) = cx.s.steps.get(plan.step).map(|st| st.action) else {
+        return fail(plan, FailReason::BadPlan, "the plan has no such step");
+    };
+    match kind {
+        StepKind::ClickControl => click_control(cx, plan),
+        StepKind::OpenTab => open_tab(cx, plan),
+        StepKind::Choose | StepKind::Confirm => choose_or_confirm(cx, kind, plan),
+        StepKind::Verify => {
+            let outcome = if plan.clicked.is_empty() {
+                Outcome::AlreadyOff
+            } else {
+                Outcome::TurnedOff
+            };
+            let f = cx.finding;
+            verify(plan, f.state, f.reason, f.label, outcome)
+        }
+    }
+}
+
+/// Skips to the last step (`verify`): the setting already reads off.
+fn to_last(cx: Ctx<'_>, mut plan: Plan) -> Decision {
+    plan.step = cx.s.steps.len().saturating_sub(1);
+    plan.waits = 0;
+    plan.off_reads = 0;
+    step(cx, plan)
+}
+
+/// `click-control`: click the setting's own control (or select a list's off option) when it
+/// reads on, never when its name is destructive. Off before any click ends the plan; off
+/// after one goes on to verify.
+fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
+    match (cx.finding.state, cx.found) {
+        (State::On, Some((ctl, name))) => {
+            let c = cx.c;
+            if c.destructive(name) {
+                return fail(
+                    plan,
+                    FailReason::NoChoice,
+                    "the control's name contains a destructive word; not clicking",
+                );
+            }
+            if ctl.role == "select" {
+                return match off_option_of(c, ctl) {
+                    Some(option) if !c.destructive(&normalize(&option)) => {
+                        select(plan, ctl, option, ["turn off ", &cx.s.title].concat())
+                    }
+                    _ => fail(
+                        plan,
+                        FailReason::NoChoice,
+                        "the list has no option that turns the setting off",
+                    ),
+                };
+            }
+            click(plan, ctl, ["turn off ", &cx.s.title].concat())
+        }
+        (State::Off, _) if plan.clicked.is_empty() => Decision {
+            plan,
+            action: Action::Done {
+                outcome: Outcome::AlreadyOff,
+                label: cx.finding.label,
+            },
+        },
+        (State::Off, _) => to_last(cx, plan),
+        _ => {
+            let r = cx.finding.reason.unwrap_or(Reason::Unreadable);
+            wait(
+                plan,
+                WAIT_MS,
+                "waiting for the setting to render",
+                reason_fail(r),
+            )
+        }
+    }
+}
+
+/// `open-tab`: click the step's tab unless the setting's control shows already.
+fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
+    if cx.found.is_some_and(|(ctl, _)| ctl.visible) {
+        // the control is shown: this tab is open already
+        plan.step = plan.step.saturating_add(1);
+        plan.waits = 0;
+        return step(cx, plan);
+    }
+    let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+    match choice(StepKind::OpenTab, texts, cx.c, cx.view, None) {
+        Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
+            // a tab click is not recorded in `clicked` (it changes no setting)
+            let mut d = click(plan, tab, ["open the tab \"", &tab.name, "\""].concat());
+            if matches!(d.action, Action::Click { .. }) {
+                d.plan.clicked.pop();
+            }
+            d
+        }
+        // the tab is selected but the control is not there (yet)
+        Choice::One(_) => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the tab to show the setting",
+            reason_fail(Reason::Absent),
+        ),
+        Choice::Many => fail(
+            plan,
+            FailReason::Ambiguous,
+            "more than one matching tab; not clicking",
+        ),
+        Choice::None => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the tab to appear",
+            (FailReason::NoChoice, "the expected tab did not appear"),
+        ),
+    }
+}
+
+/// `choose` and `confirm`: click the step's menu choice or button once it appears (never the
+/// setting's own control, never a destructive one). A setting that reads off while the choice
+/// never came goes on to verify.
+fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
+    let (c, view) = (cx.c, cx.view);
+    let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+    let own = cx.found.map(|(ctl, _)| ctl.index);
+    match choice(kind, texts, c, view, own) {
+        Choice::One(ctl) => {
+            let why = if kind == StepKind::Choose {
+                ["choose \"", &ctl.name, "\""].concat()
+            } else {
+                ["confirm \"", &ctl.name, "\""].concat()
+            };
+            click(plan, ctl, why)
+        }
+        Choice::Many => fail(
+            plan,
+            FailReason::Ambiguous,
+            "more than one matching choice; not clicking",
+        ),
+        Choice::None => {
+            if plan.waits >= MAX_WAITS && cx.finding.state == State::Off {
+                return to_last(cx, plan);
+            }
+            wait(
+                plan,
+                WAIT_MS,
+                "waiting for the choice to appear",
+                (FailReason::NoChoice, "the expected choice did not appear"),
+            )
+        }
+    }
+}
+
+/// `verify`, of a setting's plan and of a suspect's: done with `outcome` after [`OFF_READS`]
+/// off reads in a row; on again after an off read has reverted; on, or unreadable (`reason`),
+/// waits.
+pub(super) fn verify(
+    mut plan: Plan,
+    state: State,
+    reason: Option<Reason>,
+    label: String,
+    outcome: Outcome,
+) -> Decision {
+    match state {
+        State::Off => {
+            plan.off_reads = plan.off_reads.saturating_add(1);
+            if plan.off_reads >= OFF_READS {
+                Decision {
+                    plan,
+                    action: Action::Done { outcome, label },
+                }
+            } else {
+                wait(
+                    plan,
+                    VERIFY_MS,
+                    "checking that the setting stays off",
+                    (
+                        FailReason::NotAccepted,
+                        "the setting did not stay off long enough to check",
+                    ),
+                )
+            }
+        }
+        State::On if plan.off_reads > 0 => fail(
+            plan,
+            FailReason::Reverted,
+            "the setting turned off and then back on",
+        ),
+        State::On => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the page to accept the change",
+            (
+                FailReason::NotAccepted,
+                "the page did not accept the change",
+            ),
+        ),
+        State::Unknown | State::Manual => {
+            plan.off_reads = 0;
+            let r = reason.unwrap_or(Reason::Unreadable);
+            wait(
+                plan,
+                WAIT_MS,
+                "waiting to read the setting again",
+                reason_fail(r),
+            )
+        }
+    }
+}
+
+/// The one control of a step's kind that shows one of its `texts` (an exact name beats a
+/// part; for `confirm` one in a dialog comes first, for the others it breaks ties).
+fn choice<'a>(
+    kind: StepKind,
+    texts: &[String],
+    c: &Compiled,
+    view: &'a View<'a>,
+    own: Option<usize>,
+) -> Choice<'a> {
+    let roles = step_roles(kind);
+    let mut best: Option<(u8, u8)> = None;
+    let mut picks: Vec<&'a Control> = Vec::new();
+    for (ctl, name, _) in &view.controls {
+        // never the setting's own control (or anything labelled like it), never destructive
+        if !ctl.visible
+            || ctl.disabled
+            || Some(ctl.index) == own
+            || !roles.contains(&ctl.role.as_str())
+            || c.destructive(name)
+            || c.labels.iter().any(|l| contains(name, l))
+        {
+            continue;
+        }
+        let quality = if texts.iter().any(|t| t == name) {
+            2
+        } else if texts.iter().any(|t| contains(name, t)) {
+            1
+        } else {
+            continue;
+        };
+        let dialog = u8::from(ctl.in_dialog);
+        let key = if kind == StepKind::Confirm {
+            (dialog, quality)
+        } else {
+            (quality, dialog)
+        };
+        match best {
+            Some(b) if b > key => {}
+            Some(b) if b == key => picks.push(ctl),
+            _ => {
+                best = Some(key);
+                picks.clear();
+                picks.push(ctl);
+            }
+        }
+    }
+    match picks.as_slice() {
+        [] => Choice::None,
+        [one] => Choice::One(one),
+        _ => Choice::Many,
+    }
+}
+
+enum Choice<'a> {
+    None,
+    One(&'a Control),
+    Many,
+}
