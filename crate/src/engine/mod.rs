@@ -196,16 +196,18 @@ impl Engine {
         ev
     }
 
-    fn lookup(&self, id: &str) -> Option<(&RuleSet, &Setting, &Compiled)> {
+    /// The setting `id`, with the index of its set (for [`Engine::roles_at`]).
+    fn lookup(&self, id: &str) -> Option<(usize, &RuleSet, &Setting, &Compiled)> {
         self.sets
             .iter()
             .zip(&self.compiled)
-            .find_map(|(set, comp)| {
+            .enumerate()
+            .find_map(|(si, (set, comp))| {
                 set.settings
                     .iter()
                     .zip(comp)
                     .find(|(s, _)| s.id == id)
-                    .map(|(s, c)| (set, s, c))
+                    .map(|(s, c)| (si, set, s, c))
             })
     }
 
@@ -222,29 +224,18 @@ impl Engine {
         if plan.setting == SUSPECTED {
             return self.suspect_step(snap, plan);
         }
-        let Some((set, s, c)) = self.lookup(&plan.setting) else {
+        let Some((si, set, s, c)) = self.lookup(&plan.setting) else {
             return fail(plan, FailReason::BadPlan, "unknown setting");
         };
         let Some(parts) = url::split(&snap.url) else {
             return fail(plan, FailReason::BadPlan, "the page url is not valid");
         };
         if !url::any_host_matches(&set.hosts, &parts.host) {
-            return fail(
-                plan,
-                FailReason::BadPlan,
-                [
-                    "the page is not on ",
-                    &set.name.chars().map(crate::text::lower).collect::<String>(),
-                ]
-                .concat(),
-            );
+            // lowercase like every message (`text::lower`: no Unicode tables in the wasm)
+            let mut message = String::from("the page is not on ");
+            message.extend(set.name.chars().map(crate::text::lower));
+            return fail(plan, FailReason::BadPlan, message);
         }
-        // the roles of the setting's own set (platform ids are unique)
-        let si = self
-            .sets
-            .iter()
-            .position(|x| x.platform == set.platform)
-            .unwrap_or(usize::MAX);
         let view = View::new(snap, self.roles_at(si));
         // the setting is read only on its own pages (as in `evaluate`)
         let on_page = s
