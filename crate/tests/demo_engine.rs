@@ -183,16 +183,7 @@ fn plan_click_then_verify_twice() {
         "{d:?}"
     );
     let d = e.next_step(&off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(common::done(&d), Some(Outcome::TurnedOff), "{d:?}");
 }
 
 #[test]
@@ -203,32 +194,14 @@ fn plan_detects_revert_and_not_accepted() {
     let d = e.next_step(&on, Plan::new("demo.toggle"));
     let d = e.next_step(&off, d.plan);
     let d = e.next_step(&on, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Reverted,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(common::failed(&d), Some(FailReason::Reverted), "{d:?}");
     let mut d = e.next_step(&on, Plan::new("demo.toggle"));
     for _ in 0..MAX_WAITS {
         d = e.next_step(&on, d.plan);
         assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
     }
     let d = e.next_step(&on, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NotAccepted,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(common::failed(&d), Some(FailReason::NotAccepted), "{d:?}");
 }
 
 #[test]
@@ -236,13 +209,7 @@ fn plan_already_off_and_bad_plans() {
     let e = common::demo_engine();
     let off = snap(AI, vec![switch(0, "Use my data to train AI", Some(false))]);
     let d = e.next_step(&off, Plan::new("demo.toggle"));
-    assert!(matches!(
-        d.action,
-        Action::Done {
-            outcome: Outcome::AlreadyOff,
-            ..
-        }
-    ));
+    assert_eq!(common::done(&d), Some(Outcome::AlreadyOff));
     for plan in [
         Plan::new("nope.x"),
         Plan {
@@ -251,23 +218,11 @@ fn plan_already_off_and_bad_plans() {
         },
     ] {
         let d = e.next_step(&off, plan);
-        assert!(matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::BadPlan,
-                ..
-            }
-        ));
+        assert_eq!(common::failed(&d), Some(FailReason::BadPlan));
     }
     let other = snap("https://other.example/settings/ai", off.controls.clone());
     let d = e.next_step(&other, Plan::new("demo.toggle"));
-    assert!(matches!(
-        d.action,
-        Action::Failed {
-            reason: FailReason::BadPlan,
-            ..
-        }
-    ));
+    assert_eq!(common::failed(&d), Some(FailReason::BadPlan));
     let d = e.next_step(
         &off,
         Plan {
@@ -342,35 +297,16 @@ fn menu_flow_chooses_and_confirms() {
     let done = snap(url, vec![toggle(false)]);
     let d = e.next_step(&done, d.plan);
     let d = e.next_step(&done, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(common::done(&d), Some(Outcome::TurnedOff), "{d:?}");
 }
 
 #[test]
 fn unknown_never_clicks_and_ends() {
     let e = common::demo_engine();
     let s = snap(AI, vec![switch(0, "Use my data to train AI", None)]);
-    let mut plan = Plan::new("demo.toggle");
-    for _ in 0..=MAX_WAITS {
-        let d = e.next_step(&s, plan);
-        match d.action {
-            Action::Wait { .. } => plan = d.plan,
-            Action::Failed { reason, .. } => {
-                assert_eq!(reason, FailReason::Unreadable);
-                return;
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    panic!("did not end");
+    let rounds = MAX_WAITS as usize + 1;
+    let reason = common::waits_then_fails(&e, &s, Plan::new("demo.toggle"), rounds);
+    assert_eq!(reason, FailReason::Unreadable);
 }
 
 #[test]

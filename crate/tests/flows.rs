@@ -212,19 +212,9 @@ fn copilot_tab_already_selected_but_switch_missing_waits_then_fails() {
     let url = "https://copilot.microsoft.com/settings/privacy";
     let mut s = page("copilot/on.en.html", url);
     s.controls.retain(|c| c.role != "switch");
-    let mut plan = Plan::new("copilot.text-training");
-    for _ in 0..20 {
-        let d = e.next_step(&s, plan);
-        match d.action {
-            Action::Wait { .. } => plan = d.plan,
-            Action::Failed { reason, .. } => {
-                assert_eq!(reason, FailReason::Absent);
-                return;
-            }
-            other => panic!("must not click: {other:?}"),
-        }
-    }
-    panic!("did not end");
+    let plan = Plan::new("copilot.text-training");
+    let reason = common::waits_then_fails(&e, &s, plan, 20);
+    assert_eq!(reason, FailReason::Absent);
 }
 
 #[test]

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use untrain::harvest::harvest;
-use untrain::{Control, Engine, Evaluation, Plan, RuleSet, Snapshot, SUSPECTED};
+use untrain::{
+    Action, Control, Decision, Engine, Evaluation, FailReason, Outcome, Plan, RuleSet, Snapshot,
+    SUSPECTED,
+};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -174,4 +177,34 @@ pub fn switch(index: usize, name: &str, on: bool) -> Control {
         text: name.into(),
         ..Control::default()
     }
+}
+
+/// The outcome of a `done` decision (`None` for any other action).
+pub fn done(d: &Decision) -> Option<Outcome> {
+    match d.action {
+        Action::Done { outcome, .. } => Some(outcome),
+        _ => None,
+    }
+}
+
+/// The reason of a `failed` decision (`None` for any other action).
+pub fn failed(d: &Decision) -> Option<FailReason> {
+    match d.action {
+        Action::Failed { reason, .. } => Some(reason),
+        _ => None,
+    }
+}
+
+/// Plans on the unchanging page `s` while the plan waits: the reason it then fails with.
+/// Panics on any other action (it must never click), or when it has not ended in `rounds`.
+pub fn waits_then_fails(e: &Engine, s: &Snapshot, mut plan: Plan, rounds: usize) -> FailReason {
+    for _ in 0..rounds {
+        let d = e.next_step(s, plan);
+        match d.action {
+            Action::Wait { .. } => plan = d.plan,
+            Action::Failed { reason, .. } => return reason,
+            other => panic!("must not act: {other:?}"),
+        }
+    }
+    panic!("did not end");
 }
