@@ -24,7 +24,7 @@ import {
   trainingKey,
   waitForBannerState,
 } from './lib/page.mjs';
-import { fixture, fixtureUrl } from './lib/rules.mjs';
+import { fixture, fixtureUrl, rule } from './lib/rules.mjs';
 
 const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
 
@@ -255,6 +255,30 @@ forEachBrowser('opt-out', (ctx) => {
         assert.deepEqual(await bannerStates(driver), [null]);
         assert.deepEqual((await fixtureState(driver)).clicks, []);
       });
+
+      // Real-markup pages (`real-*`, tests/fixtures/README.md): every one the rule lists.
+      const real = rule(platform).settings.flatMap((s) => s.fixtures).filter((f) => f.file.includes('/real-'));
+      for (const { file, expect } of real) {
+        const variant = file.slice(platform.length + 1, -'.html'.length);
+        test(ctx, `${variant}: real markup, ${expect}`, async () => {
+          const { driver } = ctx;
+          await open(driver, url(variant));
+          const init = (await fixtureState(driver)).state;
+          if (expect === 'on') {
+            await optOut(ctx, { key, initial: init, checkLabel: true });
+            return;
+          }
+          await waitForBannerState(driver, expect === 'off' ? 'already-off' : 'unknown');
+          const bn = await banner(driver);
+          assert.ok(!bn.actions.includes('opt-out'), `no opt-out button (${bn.actions})`);
+          await sleep(500);
+          const s = await fixtureState(driver);
+          assert.deepEqual(s.clicks, [], 'nothing clicked');
+          assert.equal(s.state[key], expect !== 'off', 'the page keeps its state');
+          assert.equal(s.destroyed, false);
+          assert.ok(!(await bannerStates(driver)).includes('working'));
+        });
+      }
     });
   }
 });
