@@ -283,13 +283,13 @@ async function settingsRun(b, res, kind, n, mode) {
 // content script's own world, the round trip of an `evaluate` message to the background, and the
 // engine's evaluate() alone in an extension page.
 async function oursMicro(b, res, runs) {
-  const ext = await b.open(`chrome-extension://${b.extensionId}/popup.html`);
+  const ext = await b.open(`chrome-extension://${b.extensionId}/popup/popup.html`);
   try {
     await sleep(300);
     // wasm linear memory lives outside the JS heap: record it after init and after the evaluations
     const memAfterEngine = await b.cdp.eval(ext.sessionId, `(async () => {
       const m = await import('/pkg/untrain.js');
-      const { wrap } = await import('/engine.js'); // what the background calls: JSON text in and out
+      const { wrap } = await import('/background/engine.js'); // what the background calls: JSON text in and out
       const w = await m.default({ module_or_path: chrome.runtime.getURL('pkg/untrain_bg.wasm') });
       globalThis.__benchWasm = w;
       globalThis.__benchEngine = wrap(m);
@@ -354,7 +354,7 @@ async function oursMicro(b, res, runs) {
 }
 
 async function coldStart(b, kind, runs) {
-  const ext = await b.open(`chrome-extension://${b.extensionId}/popup.html`);
+  const ext = await b.open(`chrome-extension://${b.extensionId}/popup/popup.html`);
   try {
     await sleep(300);
     return await b.cdp.eval(ext.sessionId, kind === 'ours' ? OURS_COLD(runs) : THEIRS_COLD(runs), { timeout: 300000 });
@@ -367,7 +367,7 @@ async function coldStart(b, kind, runs) {
 // extension page until its answer (worker start + module + wasm + Engine + answer), against the
 // same message to a running worker.
 async function oursWake(b, runs) {
-  const ext = await b.open(`chrome-extension://${b.extensionId}/popup.html`);
+  const ext = await b.open(`chrome-extension://${b.extensionId}/popup/popup.html`);
   const cold = [];
   const warm = [];
   try {
@@ -423,7 +423,7 @@ async function firefoxColdStart(server, ours, theirsDir, runs) {
       await driver.installAddon(zip, true);
       await sleep(1500);
       await driver.manage().setTimeouts({ script: 300000 });
-      await driver.get(`moz-extension://${uuid}/popup.html`);
+      await driver.get(`moz-extension://${uuid}/popup/popup.html`);
       await sleep(500);
       const snippet = (kind === 'ours' ? OURS_COLD(runs) : THEIRS_COLD(runs)).replace(/chrome\.runtime/g, 'browser.runtime')
         .replace(/chrome\.storage/g, 'browser.storage');
@@ -461,7 +461,7 @@ async function main() {
     ours: {
       engine: fileSize(wasm),
       engineJs: sumSizes([wasm, path.join(DIST, 'chrome/pkg/untrain.js')]),
-      contentScripts: sumSizes(['harvest.js', 'banner.js', 'content.js'].map((f) => path.join(DIST, 'chrome', f))),
+      contentScripts: sumSizes(JSON.parse(fs.readFileSync(path.join(DIST, 'chrome/manifest.json'), 'utf8')).content_scripts[0].js.map((f) => path.join(DIST, 'chrome', f))),
       unpacked: dirSize(path.join(DIST, 'chrome')),
       zip: zipSize(path.join(DIST, 'chrome'), path.join(tmp, 'ours-chrome.zip')),
       zipFirefox: zipSize(path.join(DIST, 'firefox'), path.join(tmp, 'ours-firefox.zip')),

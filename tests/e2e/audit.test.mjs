@@ -1,13 +1,10 @@
 // The audit log: visits and an opt-out leave entries (time, platform, setting, label, before,
 // after, page URL, rule version) in storage.local; the popup exports them as JSON and CSV (the
 // generated files are caught in the page: URL.createObjectURL and the <a download> click are
-// wrapped, nothing is downloaded) and clears them after an in-popup confirmation. Plus the
-// pure parts (bounds, CSV quoting) in Node.
+// wrapped, nothing is downloaded) and clears them after an in-popup confirmation. The pure parts
+// (bounds, CSV quoting): tests/unit/audit-format.test.mjs.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 
 import { By, Key } from 'selenium-webdriver';
 
@@ -15,14 +12,7 @@ import { closeOthers, openPopupTab, popupShot, sendMessage, storageGet } from '.
 import { forEachBrowser, test } from './lib/harness.mjs';
 import { banner, open, poll, waitForBannerState } from './lib/page.mjs';
 import { fixture, fixtureUrl, loadRules } from './lib/rules.mjs';
-import { REPO } from './lib/server.mjs';
-
-/** Imports an extension module that has no imports of its own (Node 20 treats .js as CommonJS). */
-// The extension's module itself (its imports resolve next to it; the globals it reads at load,
-// `browser`/`chrome`, are only used when a storage function is called).
-async function importExtension(file) {
-  return import(pathToFileURL(path.join(REPO, 'extension', file)).href);
-}
+import { parseCsv } from '../unit/lib/csv.mjs';
 
 /** Clicks an export button and returns { name, type, text } of the file the popup made. */
 async function exportFile(driver, action) {
@@ -43,54 +33,6 @@ async function exportFile(driver, action) {
   await driver.findElement(By.css(`[data-action="${action}"]`)).click();
   return poll(() => driver.executeScript('return window.__exports[0] || null'), { what: `export ${action}` });
 }
-
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r') { /* CRLF */ } else if (c === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  return rows;
-}
-
-describe('audit log: pure parts (Node)', () => {
-  it('keeps at most the bound, dropping the oldest, and skips repeated observations', async () => {
-    const audit = await importExtension('audit.js');
-    const e = (i, extra = {}) => ({ time: i * 1000, event: 'changed', platform: 'p', setting: 's', after: i % 2 ? 'on' : 'off', url: 'u', ...extra });
-    let log = [];
-    for (let i = 0; i < 30; i++) log = audit.appendBounded(log, [e(i)], { maxEntries: 10 });
-    assert.equal(log.length, 10);
-    assert.equal(log[0].time, 20000, 'the oldest went first');
-    log = audit.appendBounded([], Array.from({ length: 50 }, (_, i) => e(i, { label: 'x'.repeat(100) })), { maxChars: 2000 });
-    assert.ok(JSON.stringify(log).length <= 2000 && log.length > 0, 'bounded by size');
-    const obs = { time: 0, event: 'observed', platform: 'p', setting: 's', after: 'on', url: 'u' };
-    log = audit.appendBounded([], [obs, { ...obs, time: 1000 }, { ...obs, time: audit.REPEAT_MS + 1 }]);
-    assert.equal(log.length, 2, 'a repeated observation within REPEAT_MS is written once');
-  });
-
-  it('derives events from status writes and quotes CSV safely', async () => {
-    const audit = await importExtension('audit.js');
-    const st = (state, extra = {}) => ({ state, setting: 's', title: 'T', label: 'L', checked_at: 1, url: 'u', rule_version: 1, outcome: null, message: null, ...extra });
-    assert.equal(audit.eventsFor({}, { p: st('on') }, 'evaluate')[0].event, 'observed');
-    assert.equal(audit.eventsFor({ p: st('off') }, { p: st('on', { checked_at: 2 }) }, 'evaluate')[0].event, 're-enabled');
-    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('off', { checked_at: 2 }) }, 'evaluate')[0].event, 'changed');
-    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('off', { outcome: 'turned-off', checked_at: 2 }) }, 'step')[0].event, 'turned-off');
-    assert.equal(audit.eventsFor({ p: st('on') }, { p: st('on') }, 'evaluate').length, 0, 'untouched platforms: nothing');
-    const csv = audit.toCsv([{ time: 0, event: 'observed', platform: 'p', label: '=HYPERLINK("x"), "q"\nz' }]);
-    const rows = parseCsv(csv);
-    assert.deepEqual(rows[0], audit.COLUMNS);
-    assert.equal(rows[1][0], '1970-01-01T00:00:00.000Z');
-    assert.equal(rows[1][audit.COLUMNS.indexOf('label')], `'=HYPERLINK("x"), "q"\nz`, 'formula-like cells are defused, quotes and newlines kept');
-  });
-});
 
 forEachBrowser('audit log', (ctx) => {
 

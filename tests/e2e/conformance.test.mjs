@@ -1,4 +1,4 @@
-// Conformance: the JS harvester (extension/harvest.js, run in the browser on the live fixture)
+// Conformance: the JS harvester (extension/content/harvest.js, run in the browser on the live fixture)
 // and the native one (crate/src/harvest.rs, `untrain snapshot` on the saved HTML) must produce
 // the same snapshot on every static fixture, on all fields except `visible` and `url`.
 //
@@ -21,7 +21,7 @@ import { allFixtures, fixtureUrl } from './lib/rules.mjs';
 import { FIXTURES, REPO } from './lib/server.mjs';
 
 const BIN = path.join(REPO, 'target/debug/untrain');
-const HARVEST_JS = path.join(REPO, 'extension/harvest.js');
+const HARVEST_JS = path.join(REPO, 'extension/content/harvest.js');
 // late/nav pages change after load (a template, an in-app navigation): not static
 const NEUTRAL_HOST = 'conformance.untrain.test';
 const ALL = allFixtures();

@@ -18,7 +18,7 @@ import {
   storageSet,
 } from './lib/extension.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
-import { fixtureState, open, poll, readPopup, trainingKey } from './lib/page.mjs';
+import { fixtureState, poll, readPopup, trainingKey } from './lib/page.mjs';
 import { fixture, fixtureUrl, loadRules } from './lib/rules.mjs';
 
 // The platforms the run covers: every rule with an automatic setting (safe-by-default and guided

@@ -1,12 +1,9 @@
 // Re-checks: the weekly alarm, the reminder's decision with a controlled clock (the background's
 // `recheck-now` message runs the alarm's logic at a given time), the popup notice and the badge,
 // "check these now", rules that changed since a check, and a setting that was off seen on again
-// (banner and popup: "was off on <date>, now on"). Plus recheck.js's pure functions in Node.
+// (banner and popup: "was off on <date>, now on"). (shared/recheck.js's pure functions: tests/unit/recheck.test.mjs.)
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { describe, it } from 'node:test';
 
 import { By } from 'selenium-webdriver';
 
@@ -22,62 +19,8 @@ import {
 import { forEachBrowser, test } from './lib/harness.mjs';
 import { banner, elementScreenshot, open, poll, readPopup, waitForBannerState } from './lib/page.mjs';
 import { fixture, fixtureUrl, loadRules } from './lib/rules.mjs';
-import { REPO } from './lib/server.mjs';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-async function recheckModule() {
-  const src = fs.readFileSync(path.join(REPO, 'extension/recheck.js'), 'utf8');
-  return import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`);
-}
-
-describe('re-check decisions (Node, controlled clock)', () => {
-  const platforms = [
-    { id: 'a', name: 'A', version: 1, settings: [{ automation: 'automatic' }] },
-    { id: 'b', name: 'B', version: 2, settings: [{ automation: 'automatic' }] },
-    { id: 'c', name: 'C', version: 1, settings: [{ automation: 'automatic' }] },
-    { id: 'g', name: 'G', version: 1, settings: [{ automation: 'guided' }] },
-  ];
-  const t0 = Date.UTC(2026, 4, 3, 12);
-
-  it('old checks and changed rules are due; recent, never-checked and guided ones are not', async () => {
-    const { dueForRecheck } = await recheckModule();
-    const status = {
-      a: { state: 'off', checked_at: t0, rule_version: 1 },
-      b: { state: 'off', checked_at: t0, rule_version: 1 },
-      g: { state: 'off', checked_at: t0 - 30 * DAY, rule_version: 1 },
-    };
-    assert.deepEqual(dueForRecheck(status, platforms, t0 + 6 * DAY).map((d) => [d.platform, d.reason]), [['b', 'rules-changed']]);
-    const due = dueForRecheck(status, platforms, t0 + 8 * DAY + 1000);
-    assert.deepEqual(due.map((d) => [d.platform, d.reason, d.days]), [['a', 'old', 8], ['b', 'rules-changed', 8]]);
-    assert.equal(dueForRecheck(status, platforms, t0 + 7 * DAY).filter((d) => d.reason === 'old').length, 0, 'exactly 7 days is not yet old');
-  });
-
-  it('a reminder ends for a platform checked since; the badge says "!" only when nothing is on', async () => {
-    const { dueForRecheck, pendingRechecks, badgeText: badge } = await recheckModule();
-    const status = { a: { state: 'off', checked_at: t0, rule_version: 1 }, c: { state: 'off', checked_at: t0, rule_version: 1 } };
-    const reminder = { at: t0 + 8 * DAY, due: dueForRecheck(status, platforms, t0 + 8 * DAY + 1) };
-    assert.equal(pendingRechecks(reminder, status).length, 2);
-    assert.equal(badge(status, reminder), '!');
-    const later = { ...status, a: { ...status.a, checked_at: t0 + 8 * DAY + 5 } };
-    assert.deepEqual(pendingRechecks(reminder, later).map((d) => d.platform), ['c']);
-    assert.equal(badge({ ...later, c: { state: 'on', checked_at: 1 } }, reminder), '1', 'the on count wins');
-    assert.equal(badge({}, null), '');
-  });
-
-  it('was_off_at: set when off turns on, kept while on, dropped when off again', async () => {
-    const { annotateReenabled } = await recheckModule();
-    const off = { p: { state: 'off', setting: 's', checked_at: t0 } };
-    const on = annotateReenabled(off, { p: { state: 'on', setting: 's', checked_at: t0 + DAY } });
-    assert.equal(on.p.was_off_at, t0);
-    const still = annotateReenabled(on, { p: { state: 'on', setting: 's', checked_at: t0 + 2 * DAY } });
-    assert.equal(still.p.was_off_at, t0);
-    const again = annotateReenabled(still, { p: { state: 'off', setting: 's', checked_at: t0 + 3 * DAY } });
-    assert.equal(again.p.was_off_at, undefined);
-    const fresh = annotateReenabled({}, { p: { state: 'on', setting: 's', checked_at: t0 } });
-    assert.equal(fresh.p.was_off_at, undefined, 'first sight of "on" is not a re-enable');
-  });
-});
 
 function settingOf(p) {
   return loadRules().find((r) => r.platform === p).settings.find((s) => s.automation === 'automatic');

@@ -1,4 +1,4 @@
-// The background's message checks (extension/background.js), run in Node against a fake
+// The background's message checks (extension/background/background.js), run in Node against a fake
 // extension API and a fake engine: only the allow-listed types, only from this extension,
 // content-script types only from the top frame of a tab on a rules host, popup types only from
 // extension pages, and at most 2 MB of JSON. The e2e suite (hostile2.test.mjs) shows the same
@@ -25,7 +25,7 @@ const send = (message, sender) => bg.send(message, sender);
 
 const page = 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement';
 const content = (over = {}) => ({ id: ID, url: page, tab: { id: 7 }, frameId: 0, ...over });
-const popup = (over = {}) => ({ id: ID, url: `${BASE}popup.html`, ...over });
+const popup = (over = {}) => ({ id: ID, url: `${BASE}popup/popup.html`, ...over });
 const snapshot = (url = page) => ({ url, lang: 'en', title: '', headings: [], dialogs: [], controls: [] });
 
 describe('background message checks', () => {
@@ -92,7 +92,7 @@ describe('background message checks', () => {
     for (const type of ['status', 'platforms', 'open-and-opt-out']) {
       assert.deepEqual(await send({ type, platform: 'linkedin' }, content()), no, `${type} from a content script`);
       assert.deepEqual(
-        await send({ type, platform: 'linkedin' }, popup({ url: `chrome-extension://${'z'.repeat(32)}/popup.html` })),
+        await send({ type, platform: 'linkedin' }, popup({ url: `chrome-extension://${'z'.repeat(32)}/popup/popup.html` })),
         no, `${type} from another extension's page`,
       );
     }

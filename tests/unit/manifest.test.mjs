@@ -94,8 +94,11 @@ describe('manifest: least privilege', () => {
 });
 
 describe('shipped scripts make no network request of their own', () => {
-  // pkg/ (wasm-bindgen glue) fetches only the packaged .wasm, by the URL background.js gives it.
-  const files = fs.readdirSync(path.join(REPO, 'extension')).filter((f) => f.endsWith('.js'));
+  // pkg/ (wasm-bindgen glue) fetches only the packaged .wasm, by the URL background/background.js gives it.
+  const files = fs
+    .readdirSync(path.join(REPO, 'extension'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.js') && !f.startsWith('pkg'));
   const NETWORK = /\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|RTCPeerConnection|WebTransport)\b|new\s+(Image|Worker|SharedWorker)\s*\(|\.src\s*=|navigator\.connection|https?:\/\/(?!www\.w3\.org)[a-z0-9]/i;
   for (const f of files) {
     it(`extension/${f}`, () => {

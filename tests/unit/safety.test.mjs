@@ -218,7 +218,7 @@ describe('M4: floods', () => {
 
   it('a full log drops the flooding platform\'s entries first', async () => {
     const bg = await background({ engine: engineWith() });
-    const audit = await bg.module('audit.js');
+    const audit = await bg.module('shared/audit-format.js');
     const keep = { time: 0, event: 'turned-off', platform: 'chatgpt', setting: 's', after: 'off', url: 'u' };
     let log = [keep];
     for (let i = 1; i <= 2100; i++) {
@@ -341,7 +341,7 @@ describe('L4: corrupt or old storage is repaired, with a note in the audit log',
     const good = { time: 1, event: 'observed', platform: 'x', setting: 'x.s', after: 'on', url: 'u' };
     api.store.local.audit = [null, 7, good];
     const bg = await background({ engine: engineWith({ linkedin: [finding('linkedin.genai-data', 'on')] }), api });
-    const audit = await bg.module('audit.js');
+    const audit = await bg.module('shared/audit-format.js');
     assert.match(audit.toCsv(api.store.local.audit), /observed/);
     assert.equal(JSON.parse(audit.toJson(api.store.local.audit)).entries.length, 1);
     await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE));

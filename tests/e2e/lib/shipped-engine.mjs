@@ -1,4 +1,4 @@
-// The engine the extension ships (dist/'s wasm-bindgen module and engine.js), loaded in Node:
+// The engine the extension ships (dist/'s wasm-bindgen module and background/engine.js), loaded in Node:
 // the conformance test reads classify's roles with it, a unit test replaces a trapped instance.
 
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ export async function shippedModule() {
   try {
     fs.mkdirSync(path.join(dir, 'pkg'));
     fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
-    const glue = fs.readFileSync(path.join(CHROME_DIR, 'engine.js'), 'utf8').replace('./pkg/untrain.js', './pkg/untrain.mjs');
+    const glue = fs.readFileSync(path.join(CHROME_DIR, 'background/engine.js'), 'utf8').replace('../pkg/untrain.js', './pkg/untrain.mjs');
     fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
     const module = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
     const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);

@@ -4,7 +4,8 @@
 //   const bg = await loadBackground({ engine });   // a fresh module instance each call
 //   await bg.send({ type: 'evaluate', snapshot }, bg.content(url, tabId));
 //
-// Each loadBackground() copies extension/*.js into a new temporary folder and imports it, so the
+// Each loadBackground() copies extension/ (but its pkg/) into a new temporary folder and imports
+// its background/background.js, so the
 // module state (queues, timers, the engine promise) is new, as after a service-worker restart.
 // Pass `api` to keep the storage of an earlier instance (a restart keeps storage).
 //
@@ -160,22 +161,23 @@ let instance = 0;
 /** Imports a fresh copy of the background (and the modules it imports) over `api`. */
 export async function loadBackground({ engine, api = fakeApi() } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `untrain-bg-${instance++}-`));
-  for (const f of fs.readdirSync(path.join(REPO, 'extension')).filter((n) => n.endsWith('.js'))) {
-    fs.copyFileSync(path.join(REPO, 'extension', f), path.join(dir, f));
-  }
+  fs.cpSync(path.join(REPO, 'extension'), dir, {
+    recursive: true,
+    filter: (src) => path.relative(path.join(REPO, 'extension'), src) !== 'pkg' && !src.endsWith('.json'),
+  });
   fs.mkdirSync(path.join(dir, 'pkg'));
   fs.writeFileSync(path.join(dir, 'pkg/untrain.js'), FAKE_PKG);
   globalThis.chrome = api;
   globalThis.__calls = globalThis.__calls || [];
   if (engine) globalThis.__engine = engine;
-  await import(pathToFileURL(path.join(dir, 'background.js')).href);
+  await import(pathToFileURL(path.join(dir, 'background/background.js')).href);
   assert.ok(api.listener, 'background registered runtime.onMessage');
   const send = (message, sender) => new Promise((resolve) => {
     const keep = api.listener(message, sender, resolve);
     assert.equal(keep, true, 'the listener keeps the channel open for its async reply');
   });
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  /** One of this instance's modules (e.g. 'audit.js'), for its pure functions. */
+  /** One of this instance's modules (e.g. 'shared/audit-format.js'), for its pure functions. */
   const module = (name) => import(pathToFileURL(path.join(dir, name)).href);
   return { api, send, dir, cleanup, module };
 }
@@ -183,7 +185,7 @@ export async function loadBackground({ engine, api = fakeApi() } = {}) {
 /** A content script's sender on `url` in tab `tab`. */
 export const content = (url, tab = 7) => ({ id: ID, url, tab: { id: tab }, frameId: 0 });
 /** The popup's sender. */
-export const popup = () => ({ id: ID, url: `${BASE}popup.html` });
+export const popup = () => ({ id: ID, url: `${BASE}popup/popup.html` });
 /** A snapshot of `url` (the fake engine reads only its url). */
 export const snapshot = (url) => ({ url, lang: 'en', title: '', headings: [], dialogs: [], controls: [] });
 

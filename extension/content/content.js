@@ -1,8 +1,11 @@
-// Untrain content script (classic script, loaded after harvest.js).
+// @ts-check
+// Untrain content script (classic script, loaded last: after shared/messages.js,
+// shared/lang.js, harvest.js, banner-queue.js and banner.js).
 //
 // Watches the URL, asks the background whether this is a settings page, and only then
 // harvests the page, shows the banner and runs the opt-out loop the engine plans.
-// The engine (WebAssembly) lives in the background: see docs/architecture.md.
+// The engine (WebAssembly) lives in the background: see docs/architecture.md. Which item the
+// banner shows is decided by banner-queue.js; this file acts on its decisions.
 "use strict";
 
 (() => {
@@ -12,6 +15,8 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const harvest = globalThis.untrainHarvest;
   const banner = globalThis.untrainBanner;
+  const queue = UntrainBannerQueue;
+  const { MSG } = UntrainMessages;
 
   const URL_THROTTLE_MS = 250;
   const URL_POLL_MS = 1000;
@@ -32,24 +37,33 @@
 
   let href = "";
   let session = 0; // bumped on every URL change: stale async work checks it and stops
+  /** @type {PageInfo | null} */
   let page = null; // classify() reply for the current URL
-  let watcher = null; // { stop() } of the bounded re-evaluation watcher
+  /** @type {{ stop(): void } | null} */
+  let watcher = null; // the bounded re-evaluation watcher
   let running = false; // an opt-out loop is running
   let urlChangedWhileRunning = false; // replayed when the loop ends
   let readAt = 0; // when the snapshot of the last evaluation was taken
-  let lastShown = null; // { state, key } the banner shows
+  /** @type {Shown | null} */
+  let lastShown = null; // what the banner shows
   // Per URL: what Untrain did for each item (key: setting id or "suspected:<key>"), which
   // items the person closed, and which guided forms were already filled once.
-  let results = new Map(); // key -> { state: "done"|"failed"|"already-off"|"prefilled"|"manual", label }
+  /** @type {Map<string, ItemResult>} */
+  let results = new Map(); // state: "done"|"failed"|"already-off"|"prefilled"|"manual"
+  /** @type {Set<string>} */
   let dismissedKeys = new Set();
+  /** @type {Set<string>} */
   let filled = new Set();
   let holdUntil = 0; // a "done" result stays shown until then before the next item
-  let holdTimer = 0;
-
-  const HOLD_DONE_MS = 1500;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let holdTimer;
 
   // ---------------------------------------------------------------- messaging
 
+  /**
+   * @param {ContentMessage} message
+   * @returns {Promise<any>} the reply, or a Failure
+   */
   async function send(message) {
     try {
       const reply = await api.runtime.sendMessage(message);
@@ -123,7 +137,7 @@
     clearTimeout(holdTimer);
     page = null;
     banner.remove();
-    const reply = await send({ type: "classify", url });
+    const reply = await send({ type: MSG.CLASSIFY, url });
     if (mine !== session) return;
     page = reply.ok ? reply.page : null;
     if (!page || !page.settings_page) return;
@@ -138,138 +152,74 @@
     return harvest(document, window, { roles: page ? page.roles : undefined });
   }
 
-  const KIND = { automatic: "known", "safe-by-default": "safe-default", guided: "guided" };
-
-  // The findings and suspects of an evaluation as banner items, in the order the banner takes
-  // them: automatic and safe-by-default settings that are on, guided settings, suspects that
-  // are on; then the rest (off, unknown) for the "nothing to do" note.
-  function itemsOf(evaluation, elements, infos) {
-    const items = [];
-    for (const f of evaluation.findings || []) {
-      if (f.state === "unknown" && f.reason === "absent") continue;
-      items.push({
-        key: f.setting,
-        kind: KIND[f.automation] || "known",
-        setting: f.setting,
-        state: f.state,
-        label: f.label || "",
-        title: f.title || "",
-        finding: f,
-        // Found by the keyword fallback, not by one of the rule's labels: shown, never acted on
-        // without the person ("Untrain is not sure").
-        unsure: f.matched_by === "keywords",
-        info: (infos && infos[f.setting]) || null,
-        control: f.control == null ? null : elements[f.control] || null,
-      });
-    }
-    for (const s of evaluation.suspected || []) {
-      items.push({
-        key: `suspected:${s.key}`,
-        kind: "suspected",
-        setting: "suspected",
-        suspect: s.key,
-        state: s.state,
-        label: s.label || "",
-        title: "",
-        info: null,
-        control: s.control == null ? null : elements[s.control] || null,
-      });
-    }
-    return items;
-  }
-
-  function needsPerson(item) {
-    return item.kind === "guided" ? item.state === "manual" : item.state === "on";
-  }
-
-  const RANK = { known: 0, "safe-default": 0, guided: 1, suspected: 2 };
-
-  function candidates(items) {
-    return items
-      .filter((i) => needsPerson(i) && !dismissedKeys.has(i.key))
-      .sort((a, b) => RANK[a.kind] - RANK[b.kind]);
-  }
-
-  // Harvests, asks the engine, updates the banner. Returns what the banner shows
-  // ({ key, state }) or null.
+  /**
+   * Harvests, asks the engine, updates the banner (banner-queue.js decides what it shows).
+   * Returns what the banner shows, or null.
+   * @param {number} mine
+   * @param {{ watchIfAbsent?: boolean }} [options]
+   * @returns {Promise<Shown | null>}
+   */
   async function evaluate(mine, { watchIfAbsent = false } = {}) {
     const { snapshot, elements } = snapshotNow();
     const harvestedAt = Date.now();
-    const reply = await send({ type: "evaluate", snapshot });
+    const reply = await send({ type: MSG.EVALUATE, snapshot });
     if (mine !== session || running) return null;
     if (!reply.ok || !reply.evaluation) return null;
+    /** @type {Evaluation} */
     const evaluation = reply.evaluation;
     if (evaluation.signed_out) {
       banner.remove();
       return null;
     }
-    const items = itemsOf(evaluation, elements, reply.settings);
+    const items = queue.itemsOf(evaluation, elements, reply.settings);
     if (!items.length) {
       if (watchIfAbsent && !watcher) watch(mine, "absent");
       return null;
     }
-
-    // The popup asked to opt out in this tab: every automatic setting that is on, one after
-    // the other (never safe-by-default settings, guided fills or suspects, and never a control
-    // found only by keywords: Untrain is not sure it is the setting, the person decides).
-    if (reply.auto) {
-      const autos = items.filter((i) => i.kind === "known" && i.state === "on" && !i.unsure);
-      if (autos.length) {
+    const decision = queue.decide({
+      items,
+      auto: Boolean(reply.auto),
+      dismissed: dismissedKeys,
+      lastShown,
+      holdUntil,
+      now: Date.now(),
+      results,
+      previous: reply.previous,
+    });
+    switch (decision.kind) {
+      case "auto":
+        // The popup asked to opt out in this tab: every automatic setting that is on, one
+        // after the other.
         readAt = harvestedAt;
-        runAll(mine, evaluation, autos);
-        return { key: autos[0].key, state: "working" };
-      }
+        runAll(mine, evaluation, decision.items);
+        return { key: decision.items[0].key, state: "working" };
+      case "hold":
+        if (decision.wait > 0) {
+          clearTimeout(holdTimer);
+          holdTimer = setTimeout(() => {
+            if (mine === session && !running) evaluate(mine);
+          }, decision.wait + 50);
+        }
+        return decision.shown;
+      case "guided":
+        return showGuided(mine, evaluation, decision.item);
+      case "offer":
+        show(evaluation, decision.item, "offer", {
+          turnedBackOn: decision.turnedBackOn,
+          wasOffAt: decision.wasOffAt,
+          note: decision.note,
+        });
+        return { key: decision.item.key, state: "offer" };
+      case "note":
+        show(evaluation, decision.item, decision.state);
+        return { key: decision.item.key, state: decision.state };
+      case "clear":
+        banner.remove();
+        lastShown = null;
+        return null;
+      default:
+        return null;
     }
-
-    const todo = candidates(items);
-    const held = lastShown && (lastShown.state === "done" || lastShown.state === "failed") ? lastShown : null;
-    const next = todo[0] || null;
-    if (held && (!next || next.key !== held.key)) {
-      // A result stays: "failed" until the person closes it, "done" for a moment.
-      if (held.state === "failed" || !next) return held;
-      const wait = holdUntil - Date.now();
-      if (wait > 0) {
-        clearTimeout(holdTimer);
-        holdTimer = setTimeout(() => {
-          if (mine === session && !running) evaluate(mine);
-        }, wait + 50);
-        return held;
-      }
-    }
-    if (next) {
-      const previous = results.get(next.key);
-      const done = held && held.state === "done" ? results.get(held.key) : null;
-      if (next.kind === "guided") return showGuided(mine, evaluation, next);
-      const wasOff = (previous && previous.state === "done") ||
-        (reply.previous && reply.previous.settings && reply.previous.settings[next.key] &&
-          reply.previous.settings[next.key].outcome === "turned-off");
-      show(evaluation, next, "offer", {
-        turnedBackOn: Boolean(wasOff),
-        wasOffAt: wasOffAt(reply.previous, next), // popup hook
-        note: done ? { key: "bannerPreviousDone", label: done.label } : null,
-      });
-      return { key: next.key, state: "offer" };
-    }
-    // Nothing needs the person: a note about the first setting found (not after the person
-    // closed the banner on this page).
-    if (dismissedKeys.size) return null;
-    const first = items.find((i) => i.kind !== "suspected") ||
-      items.find((i) => i.kind === "suspected" && i.state === "off") || null;
-    if (!first) {
-      banner.remove();
-      lastShown = null;
-      return null;
-    }
-    if (dismissedKeys.has(first.key)) return null;
-    if (first.state === "off") {
-      show(evaluation, first, "already-off");
-      return { key: first.key, state: "already-off" };
-    }
-    if (first.state === "unknown") {
-      show(evaluation, first, "unknown");
-      return { key: first.key, state: "unknown" };
-    }
-    return null;
   }
 
   // A guided finding: the steps, links and prepared text; on the form page with the field
@@ -371,14 +321,10 @@
     return STATE_FIELDS.every((f) => record[f] === undefined || (now[f] ?? null) === (record[f] ?? null));
   }
 
-  function collapse(text) {
-    return String(text ?? "").replace(/\s+/g, " ").trim();
-  }
-
   // `select` action: pick the option whose text is `action.option`, then tell the page.
   function choose(el, action) {
     if (!(el instanceof HTMLSelectElement)) return false;
-    const index = [...el.options].findIndex((o) => collapse(o.textContent) === action.option);
+    const index = [...el.options].findIndex((o) => harvest.collapse(o.textContent) === action.option);
     if (index < 0) return false;
     el.selectedIndex = index;
     el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -418,7 +364,7 @@
       if (mine !== session) return null;
       const { snapshot, elements } = snapshotNow();
       const sent = current;
-      const reply = await send({ type: "step", snapshot, plan: current });
+      const reply = await send({ type: MSG.STEP, snapshot, plan: current });
       if (mine !== session) return null;
       if (!reply.ok) return { state: "failed", message: reply.error || "no answer from the engine" };
       current = reply.plan;
@@ -431,7 +377,7 @@
           let acted = false;
           if (same(el, action, snapshot.controls[action.index])) {
             if (action.kind === "click") {
-              el.click();
+              /** @type {HTMLElement} */ (el).click();
               acted = true;
             } else if (action.kind === "select") {
               acted = choose(el, action);
@@ -448,12 +394,8 @@
         case "wait":
           await sleep(Math.min(Math.max(Number(action.ms) || 0, 0), WAIT_MAX_MS));
           break;
-        case "done": {
-          const state = action.outcome === "already-off" ? "already-off"
-            : action.outcome === "prefilled" ? "prefilled"
-              : action.outcome === "manual" ? "manual" : "done";
-          return { state, label: action.label || "" };
-        }
+        case "done":
+          return { state: queue.doneState(action), label: action.label || "" };
         case "failed":
           return { state: "failed", message: action.message || action.reason || "" };
         default:
@@ -520,7 +462,7 @@
   function afterRun(mine) {
     if (!urlChangedWhileRunning || mine !== session || running) return;
     urlChangedWhileRunning = false;
-    send({ type: "classify", url: location.href }).then((reply) => {
+    send({ type: MSG.CLASSIFY, url: location.href }).then((reply) => {
       if (mine !== session || running) return;
       page = reply.ok ? reply.page : null;
       if (page && page.settings_page) evaluate(mine, { watchIfAbsent: true });
@@ -538,46 +480,19 @@
       return;
     }
     show(evaluation, shown, result.state, { message: result.message });
-    if (result.state === "done" || result.state === "already-off") {
-      holdUntil = Date.now() + HOLD_DONE_MS;
+    if (queue.holds(result)) {
+      holdUntil = Date.now() + queue.HOLD_DONE_MS;
       clearTimeout(holdTimer);
       holdTimer = setTimeout(() => {
         if (mine === session && !running) evaluate(mine);
-      }, HOLD_DONE_MS + 50);
+      }, queue.HOLD_DONE_MS + 50);
       watch(mine, "after-done");
     }
   }
 
-  // popup hook: when the stored status says this setting was off before and is on now, the time
-  // of that last "off" check (the background keeps it as was_off_at); else null.
-  function wasOffAt(previous, finding) {
-    if (!previous || previous.setting !== finding.setting) return null;
-    if (previous.state === "off" && typeof previous.checked_at === "number") return previous.checked_at;
-    if (previous.state === "on" && typeof previous.was_off_at === "number") return previous.was_off_at;
-    return null;
-  }
-
   // ---------------------------------------------------------------- banner
 
-  function uiLang() {
-    let lang = "en";
-    try {
-      lang = api.i18n.getMessage("locale") || api.i18n.getUILanguage() || "en";
-    } catch {
-      /* keep en */
-    }
-    return String(lang).toLowerCase().split(/[-_]/)[0];
-  }
-
-  // instructions / prepared_text in the UI language, else en, else the first.
-  function pickLang(map) {
-    if (!map || typeof map !== "object") return null;
-    const lang = uiLang();
-    if (map[lang] != null) return map[lang];
-    if (map.en != null) return map.en;
-    const first = Object.keys(map)[0];
-    return first == null ? null : map[first];
-  }
+  const locale = UntrainLang.localeOf(api);
 
   function show(evaluation, item, state, options = {}) {
     lastShown = { state, key: item.key };
@@ -599,14 +514,14 @@
       control: item.control || null, // a guided finding's control is the form field: not covered either
       guided: item.kind === "guided" && info ? {
         title: info.title || item.title || "",
-        instructions: pickLang(info.instructions) || [],
+        instructions: UntrainLang.pickLang(info.instructions, locale) || [],
         form_url: info.form_url || null,
         email: info.email || null,
         email_subject: info.email_subject || "",
-        prepared_text: pickLang(info.prepared_text) || "",
+        prepared_text: UntrainLang.pickLang(info.prepared_text, locale) || "",
       } : null,
       onOptOut: () => run(session, evaluation, item),
-      wasOffAt: options.wasOffAt ?? null, // popup hook
+      wasOffAt: options.wasOffAt ?? null,
       onDismiss: () => {
         dismissedKeys.add(item.key);
         if (lastShown && lastShown.key === item.key) lastShown = null;

@@ -1,4 +1,5 @@
-// Untrain banner (classic content script, loaded before content.js).
+// @ts-check
+// Untrain banner (classic content script, loaded after shared/lang.js, before content.js).
 //
 // Contract (docs/architecture.md, "Banner"): host <div id="untrain-banner"
 // data-kind="known|safe-default|guided|suspected" data-state=...> on
@@ -72,15 +73,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 @media (prefers-reduced-motion: no-preference) { .box { transition: opacity .15s; } }
 `;
 
-  function t(key, subs) {
-    let text = "";
-    try {
-      text = api.i18n.getMessage(key, subs);
-    } catch {
-      text = "";
-    }
-    return text || key;
-  }
+  const t = UntrainLang.translator(api);
 
   // Everything below lives in this closure: the shadow root is closed and never exposed.
   let host = null;
@@ -254,7 +247,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     if (g.email) {
       const a = document.createElement("a");
       a.dataset.action = "email";
-      a.href = mailto(g.email, g.email_subject, g.prepared_text);
+      a.href = UntrainLang.mailto(g.email, g.email_subject, g.prepared_text);
       a.textContent = t("linkEmail");
       links.append(a);
     }
@@ -273,13 +266,6 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
       links.append(copy, status);
     }
     if (links.childElementCount) guide.append(links);
-  }
-
-  function mailto(email, subject, body) {
-    const q = [];
-    if (subject) q.push(`subject=${encodeURIComponent(subject)}`);
-    if (body) q.push(`body=${encodeURIComponent(body)}`);
-    return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
   }
 
   // The async clipboard API where the page allows it (its text goes to the clipboard as is: no
@@ -309,13 +295,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
   }
 
   // A short date in the extension's language ("3 May").
-  function shortDate(ms) {
-    try {
-      return new Date(ms).toLocaleDateString(t("locale"), { day: "numeric", month: "short" });
-    } catch {
-      return new Date(ms).toDateString();
-    }
-  }
+  const shortDate = (/** @type {number} */ ms) => UntrainLang.shortDate(ms, t("locale"));
 
   function render(options) {
     if (!host || !host.isConnected) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Untrain re-checks: pure decisions, no browser API (the background's reminders.js and the popup
 // use them; tests drive them with a controlled clock).
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // Reading storage that may be corrupt or from an older version (pure, no browser API; ES module).
 //
 // Every reader of a stored value the extension writes (status, audit log, re-check reminder)

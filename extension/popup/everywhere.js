@@ -1,13 +1,21 @@
-// Untrain popup: "Opt out everywhere" (button, progress, cancel, summary) and the re-check notice.
-// The background runs it (everywhere.js) and keeps its state in storage.session, so this view
-// only shows that state: it may be closed and opened again at any time.
+// @ts-check
+// Untrain popup: "Opt out everywhere" (button, progress, cancel, summary). The background runs
+// it (background/everywhere.js) and keeps its state in storage.session, so this view only shows
+// that state: it may be closed and opened again at any time.
+import "../shared/messages.js";
+
+/** @typedef {import("./popup.js").PopupContext} PopupContext */
+/** @typedef {import("../background/everywhere-run.js").Run} Run */
 
 const api = globalThis.browser ?? globalThis.chrome;
+const { MSG } = UntrainMessages;
 
-let ctx = null; // { t, el, send, showError, locale, getPlatforms, getStatus }
+/** @type {PopupContext} */
+let ctx;
+/** @type {Run | null} */
 let run = null;
-let reminder = null;
-let poller = 0;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let poller;
 
 const OUTCOME_WORDS = {
   "turned-off": "outcomeTurnedOff",
@@ -19,6 +27,7 @@ const OUTCOME_WORDS = {
   "not-sure": "outcomeNotSure",
 };
 
+/** @param {PopupContext} context */
 export function initEverywhere(context) {
   ctx = context;
   const { t, el } = ctx;
@@ -46,39 +55,34 @@ export function initEverywhere(context) {
       id: "everywhere-summary", role: "region", hidden: "", tabindex: "-1", "aria-labelledby": "everywhere-summary-title",
     }),
   );
-  initRecheck();
   api.storage.onChanged.addListener((changes, area) => {
     if (area === "session" && changes.everywhere) {
-      run = changes.everywhere.newValue ?? null;
+      run = /** @type {Run | null} */ (changes.everywhere.newValue ?? null);
       renderRun();
     }
-    if (area === "local" && changes.recheck) {
-      reminder = changes.recheck.newValue ?? null;
-      renderRecheck();
-    }
-    if (area === "local" && changes.status) renderRecheck();
   });
   refresh().catch(ctx.showError);
-  api.storage.local.get("recheck").then((r) => {
-    reminder = r.recheck ?? null;
-    renderRecheck();
-  }, () => {});
 }
 
 async function refresh() {
-  run = (await ctx.send({ type: "everywhere-status" })).run ?? null;
+  run = (await ctx.send({ type: MSG.EVERYWHERE_STATUS })).run ?? null;
   renderRun();
 }
 
-async function startRun(platforms) {
-  const button = document.getElementById("everywhere-start");
+/**
+ * Starts a run over `platforms` (null: every platform).
+ * @param {string[] | null} platforms
+ */
+export async function startRun(platforms) {
+  const button = /** @type {HTMLButtonElement} */ (document.getElementById("everywhere-start"));
   button.disabled = true;
   try {
-    const message = { type: "everywhere-start" };
+    /** @type {EverywhereStartMessage} */
+    const message = { type: MSG.EVERYWHERE_START };
     if (platforms) message.platforms = platforms;
     run = (await ctx.send(message)).run;
     renderRun();
-    document.getElementById("everywhere-cancel").focus();
+    document.getElementById("everywhere-cancel")?.focus();
   } catch (error) {
     ctx.showError(error);
     button.disabled = false;
@@ -87,13 +91,14 @@ async function startRun(platforms) {
 
 async function cancelRun() {
   try {
-    run = (await ctx.send({ type: "everywhere-cancel" })).run;
+    run = (await ctx.send({ type: MSG.EVERYWHERE_CANCEL })).run;
     renderRun();
   } catch (error) {
     ctx.showError(error);
   }
 }
 
+/** @param {import("../background/everywhere-run.js").RunResult} r */
 function outcomeText(r) {
   const { t } = ctx;
   const key = OUTCOME_WORDS[r.outcome] || "outcomeFailed";
@@ -101,9 +106,9 @@ function outcomeText(r) {
 }
 
 function renderRun() {
-  const { t, el } = ctx;
+  const { t } = ctx;
   const section = document.getElementById("everywhere");
-  const start = document.getElementById("everywhere-start");
+  const start = /** @type {HTMLButtonElement} */ (document.getElementById("everywhere-start"));
   const cancel = document.getElementById("everywhere-cancel");
   const progress = document.getElementById("everywhere-progress");
   const summary = document.getElementById("everywhere-summary");
@@ -120,7 +125,7 @@ function renderRun() {
     poller = setInterval(() => refresh().catch(() => {}), 1000);
     const total = run.queue.length || 1;
     const item = run.queue[Math.min(run.index, run.queue.length - 1)];
-    const bar = document.getElementById("everywhere-bar");
+    const bar = /** @type {HTMLProgressElement} */ (document.getElementById("everywhere-bar"));
     bar.max = total;
     bar.value = run.index;
     const text = item ? t("everywhereProgress", [item.name, String(run.index + 1), String(total)]) : "";
@@ -136,6 +141,10 @@ function renderRun() {
   if (wasFocused) summary.focus();
 }
 
+/**
+ * @param {HTMLElement} summary
+ * @param {boolean} partial
+ */
 function renderSummary(summary, partial) {
   const { t, el } = ctx;
   const results = run.results || [];
@@ -186,44 +195,4 @@ function renderSummary(summary, partial) {
   }
   summary.replaceChildren(...children);
   summary.hidden = false;
-}
-
-// ------------------------------------------------------------------ re-check notice
-
-function initRecheck() {
-  const { t, el } = ctx;
-  const section = document.getElementById("recheck");
-  const run = el("button", { type: "button", dataset: { action: "recheck-run" }, text: t("recheckRun") });
-  run.addEventListener("click", () => {
-    const due = pending().map((d) => d.platform);
-    startRun(due.length ? due : null);
-  });
-  const later = el("button", {
-    type: "button", class: "secondary", dataset: { action: "recheck-dismiss" }, text: t("recheckDismiss"),
-  });
-  later.addEventListener("click", () => ctx.send({ type: "recheck-dismiss" }).catch(ctx.showError));
-  section.append(
-    el("h2", { id: "recheck-title", text: t("recheckHeading") }),
-    el("ul", { id: "recheck-list" }),
-    el("div", { class: "row" }, [run, later]),
-  );
-}
-
-function pending() {
-  const status = ctx.getStatus();
-  if (!reminder || !Array.isArray(reminder.due)) return [];
-  return reminder.due.filter((d) => status[d.platform] && status[d.platform].checked_at === d.checked_at);
-}
-
-export function renderRecheck() {
-  if (!ctx) return;
-  const { t, el } = ctx;
-  const section = document.getElementById("recheck");
-  const due = pending();
-  section.hidden = due.length === 0;
-  document.getElementById("recheck-list").replaceChildren(...due.map((d) => el("li", {
-    dataset: { duePlatform: d.platform, reason: d.reason },
-    text: d.reason === "rules-changed" ? t("recheckRules", [d.name])
-      : t("recheckOld", [d.name, String(d.days)]),
-  })));
 }

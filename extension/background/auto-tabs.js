@@ -1,3 +1,4 @@
+// @ts-check
 // Tabs that Untrain opened to opt out without asking again (ES module, background): "open and
 // opt out" in the popup and "opt out everywhere" mark their tab before it loads; the first
 // conclusive evaluation in that tab takes the mark (background.js `evaluate` answers
@@ -6,7 +7,7 @@
 // storage.session key "auto_tabs": { "<tab id>": { platform, setting, at } }. Every change is a
 // read-modify-write through ONE queue, so a mark written while another tab's mark is taken is
 // never lost, and a taken mark never comes back (security review L1).
-import { serialQueue } from "./queue.js";
+import { serialQueue } from "../shared/queue.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 

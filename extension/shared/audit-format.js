@@ -1,7 +1,8 @@
-// Untrain audit log: every observed state and every change, kept in storage.local (key "audit")
-// and never sent anywhere. Written by the background (background.js calls statusWritten() where
-// it writes the status; everywhere.js records time-outs); read and exported by the popup
-// (popup-audit.js), cleared through the background so a clear cannot race an append.
+// @ts-check
+// The audit log's format (pure, no browser API; ES module): the entries a status write makes,
+// the folding of repeated observations, the bounds, and the JSON and CSV exports. The
+// background appends through it (background/audit.js), the popup exports through it
+// (popup/audit.js); tests/unit/audit-format.test.mjs drives it directly.
 //
 // Entry: { time, event, platform, site, setting, label, before, after, url, rule_version,
 //          outcome, message }
@@ -22,10 +23,7 @@
 // with its own platform's entries can never push another platform's history out (security
 // review M4); an observation equal to the platform's last one (same event, setting, site and
 // state) within REPEAT_MS is not written again, whatever its URL.
-import { serialQueue } from "./queue.js";
-import { repairEvents, repairLog } from "./repair.js";
-
-const api = globalThis.browser ?? globalThis.chrome;
+import { repairLog } from "./repair.js";
 
 export const AUDIT_KEY = "audit";
 export const MAX_ENTRIES = 2000;
@@ -38,8 +36,6 @@ export const COLUMNS = [
   "time", "event", "platform", "site", "setting", "label", "before", "after", "url", "rule_version",
   "outcome", "message",
 ];
-
-// ------------------------------------------------------------------ pure parts
 
 const withoutSites = (s) => {
   if (!s || typeof s !== "object") return s;
@@ -185,44 +181,3 @@ export function toJson(entries, now = Date.now()) {
   }, null, 2);
 }
 
-// ------------------------------------------------------------------ storage (background)
-
-const serial = serialQueue();
-
-/** The stored log, repaired (for readers; the next append records what was repaired). */
-export async function readLog() {
-  const { [AUDIT_KEY]: value } = await api.storage.local.get(AUDIT_KEY);
-  return repairLog(value).log;
-}
-
-/**
- * Appends entries (serialised with every other write of the log), plus a "repaired" entry for
- * whatever was unreadable in the stored log. Writes nothing when nothing is appended.
- */
-export function record(events) {
-  if (!events || events.length === 0) return Promise.resolve();
-  return serial(async () => {
-    const { [AUDIT_KEY]: value } = await api.storage.local.get(AUDIT_KEY);
-    const { log, notes } = repairLog(value);
-    const all = [...repairEvents(notes), ...events];
-    if (newEntries(log, all).length === 0) return; // a repeat: the log stays as it is
-    await api.storage.local.set({ [AUDIT_KEY]: appendBounded(log, all) });
-  });
-}
-
-/** Hook for background.js: called after every status write. kind: "evaluate" | "step". */
-export function statusWritten(before, after, kind) {
-  return record(eventsFor(before, after, kind)).catch(() => {});
-}
-
-export function clear() {
-  return serial(() => api.storage.local.set({ [AUDIT_KEY]: [] }));
-}
-
-/** Popup messages handled by the background. */
-export const messages = {
-  "audit-clear": async () => {
-    await clear();
-    return { ok: true };
-  },
-};

@@ -1,3 +1,4 @@
+// @ts-check
 // Untrain page harvester: a pure function over a document, no messaging, no side effects.
 //
 // Implements the "Harvest algorithm" of docs/architecture.md. The native harvester
@@ -114,6 +115,7 @@
   // ASCII lowercase (selectors' "ASCII case-insensitive"): a value with a non-ASCII character
   // never equals an ASCII keyword, whatever toLowerCase() makes of it (KELVIN SIGN -> "k").
   function asciiLower(s) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range, NUL included
     return /[^\x00-\x7f]/.test(s) ? s : s.toLowerCase();
   }
 
@@ -377,6 +379,8 @@
   // Helpers for the shell's "is it still the same control?" check before a click.
   harvest.roleOf = roleOf;
   harvest.nameOf = nameOf;
+  // The spec's whitespace collapse (the text of a <select>'s options, for a `select` action).
+  harvest.collapse = collapse;
   harvest.stateOf = (el) => ({ ...stateOf(el), ...valueOf(el, roleOf(el)) });
   // The selectors the harvest spec defines (a test compares the one-pass selection with them).
   harvest.CONTROLS = CONTROLS;

@@ -1,10 +1,12 @@
+// @ts-check
 // Untrain weekly re-check reminder (background). An alarm fires once a week; the decision is
 // recheck.js's pure dueForRecheck(). The result is kept in storage.local (key "recheck":
 // { at, due: [...] }) for the popup's notice, and the toolbar badge shows "!" while a re-check is
 // due and nothing is known to be on. No notification: the badge and the popup say it, which needs
 // no "notifications" permission and does not interrupt.
-import { RECHECK_ALARM, RECHECK_PERIOD_MINUTES, dueForRecheck } from "./recheck.js";
-import { repairReminder, repairStatus } from "./repair.js";
+import { RECHECK_ALARM, RECHECK_PERIOD_MINUTES, dueForRecheck } from "../shared/recheck.js";
+import "../shared/messages.js";
+import { repairReminder, repairStatus } from "../shared/repair.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -47,11 +49,11 @@ export async function readReminder() {
 
 /** Popup messages. `recheck-now` runs the alarm's logic at a given time (tests, "check now"). */
 export const messages = {
-  "recheck-now": async (message) => {
+  [UntrainMessages.MSG.RECHECK_NOW]: async (message) => {
     const now = typeof message.now === "number" && Number.isFinite(message.now) ? message.now : Date.now();
     return { ok: true, reminder: await runRecheck(now) };
   },
-  "recheck-dismiss": async () => {
+  [UntrainMessages.MSG.RECHECK_DISMISS]: async () => {
     await api.storage.local.remove(RECHECK_KEY);
     if (badge) await badge();
     return { ok: true };

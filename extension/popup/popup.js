@@ -1,27 +1,48 @@
+// @ts-check
 // Untrain popup: the status of every platform, from the background's `platforms` and
 // `status` messages; refreshes when storage changes. No inline scripts (extension CSP).
-// >>> popup hooks: opt out everywhere, re-check notice, audit log, row order, re-enabled line
-import { initAudit } from "./popup-audit.js";
-import { initEverywhere, renderRecheck } from "./popup-everywhere.js";
-import { reenabledLine } from "./popup-status.js";
-// <<< popup hooks
+// Its sections: "opt out everywhere" (everywhere.js), the re-check notice (recheck.js), the
+// audit log (audit.js); a row's re-enabled line (reenabled-line.js).
+import "../shared/lang.js";
+import "../shared/messages.js";
+import { initAudit } from "./audit.js";
+import { initEverywhere, startRun } from "./everywhere.js";
+import { initRecheck, renderRecheck } from "./recheck.js";
+import { reenabledLine } from "./reenabled-line.js";
+
+/**
+ * What the popup's sections get from popup.js.
+ * @typedef {{ t: (key: string, subs?: string | string[]) => string, el: typeof el,
+ *   send: typeof send, showError: (error: unknown) => void, locale: string,
+ *   getStatus: () => Record<string, any>, visiblePlatforms: () => string[] | null }} PopupContext
+ */
 
 const api = globalThis.browser ?? globalThis.chrome;
+const { MSG } = UntrainMessages;
 
-const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+const t = UntrainLang.translator(api);
 // The language of the messages in use (getUILanguage() can disagree with the chosen messages).
-const LOCALE = api.i18n.getMessage("locale") || api.i18n.getUILanguage();
-const $ = (id) => document.getElementById(id);
+const LOCALE = UntrainLang.localeOf(api);
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** @type {PlatformInfo[]} */
 let platforms = [];
+/** @type {Record<string, any>} */
 let status = {};
 // Platforms the person does not use (storage.local "hidden_platforms"): folded away at the end of
 // the list, left out of the summary's "not checked" count and of "Opt out everywhere". A hidden
 // platform that reads on is shown with the others all the same: Untrain never hides a known "on".
 let hidden = new Set();
 const HIDDEN_KEY = "hidden_platforms";
-const isHidden = (platform) => hidden.has(platform.id) && stateOf(platform) !== "on";
+const isHidden = (/** @type {PlatformInfo} */ platform) => hidden.has(platform.id) && stateOf(platform) !== "on";
 
+/**
+ * An element with attributes (`text`: its text, `dataset`: data-*) and children.
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {(Node | string)[]} [children]
+ * @returns {HTMLElement}
+ */
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -34,15 +55,22 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
+/**
+ * Sends a popup message; resolves with its reply, rejects with its error.
+ * @param {PopupMessage} message
+ * @returns {Promise<any>}
+ */
 async function send(message) {
   const reply = await api.runtime.sendMessage(message);
   if (!reply || !reply.ok) throw new Error((reply && reply.error) || "no reply");
   return reply;
 }
 
+/** @param {number} ms */
 function relativeTime(ms) {
   const seconds = Math.round((ms - Date.now()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
+  /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
   const units = [["day", 86400], ["hour", 3600], ["minute", 60]];
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
@@ -51,6 +79,7 @@ function relativeTime(ms) {
 }
 
 // The platform's level: automatic when any setting is, else safe-by-default, else guided.
+/** @param {PlatformInfo} platform */
 function automationOf(platform) {
   const levels = platform.settings.map((s) => s.automation);
   if (levels.includes("automatic")) return "automatic";
@@ -60,6 +89,7 @@ function automationOf(platform) {
 
 // The state shown for a platform: its stored status; "manual" for guided-only platforms;
 // "unknown" when never checked.
+/** @param {PlatformInfo} platform */
 function stateOf(platform) {
   const s = status[platform.id];
   if (automationOf(platform) === "guided") return "manual";
@@ -67,6 +97,7 @@ function stateOf(platform) {
   return ["on", "off", "unknown", "signed-out", "manual"].includes(s.state) ? s.state : "unknown";
 }
 
+/** @type {Record<string, string>} */
 const STATE_WORDS = {
   on: "stateOn",
   off: "stateOff",
@@ -74,25 +105,20 @@ const STATE_WORDS = {
   manual: "stateManual",
 };
 
-// The UI language's entry of a per-language map, else en, else the first.
-function pickLang(map) {
-  if (!map || typeof map !== "object") return null;
-  const lang = String(LOCALE).toLowerCase().split(/[-_]/)[0];
-  if (map[lang] != null) return map[lang];
-  if (map.en != null) return map.en;
-  const first = Object.keys(map)[0];
-  return first == null ? null : map[first];
-}
-
-function mailto(email, subject, body) {
-  const q = [];
-  if (subject) q.push(`subject=${encodeURIComponent(subject)}`);
-  if (body) q.push(`body=${encodeURIComponent(body)}`);
-  return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
-}
+/**
+ * The UI language's entry of a per-language map, else en, else the first.
+ * @param {unknown} map
+ * @returns {any}
+ */
+const pickLang = (map) => UntrainLang.pickLang(/** @type {Record<string, any>} */ (map), LOCALE);
 
 // Puts `text` on the clipboard; in any case shows it selected in the row's text area, so
 // Ctrl+C works where the clipboard is refused.
+/**
+ * @param {HTMLElement} button
+ * @param {HTMLTextAreaElement} area
+ * @param {HTMLElement} note
+ */
 async function copyPrepared(button, area, note) {
   area.hidden = false;
   area.focus();
@@ -114,6 +140,11 @@ async function copyPrepared(button, area, note) {
 }
 
 // Steps, links and prepared text of one guided setting.
+/**
+ * @param {SettingInfo} setting
+ * @param {string} headingId
+ * @param {boolean} open
+ */
 function guidedBlock(setting, headingId, open) {
   const children = [];
   const steps = pickLang(setting.instructions) || [];
@@ -135,15 +166,15 @@ function guidedBlock(setting, headingId, open) {
   const text = pickLang(setting.prepared_text) || "";
   if (setting.email) {
     actions.append(el("a", {
-      href: mailto(setting.email, setting.email_subject, text),
+      href: UntrainLang.mailto(setting.email, setting.email_subject, text),
       "aria-describedby": headingId, dataset: { action: "email" }, text: t("linkEmail"),
     }));
   }
   if (text) {
-    const area = el("textarea", {
+    const area = /** @type {HTMLTextAreaElement} */ (el("textarea", {
       class: "prepared", readonly: "", rows: "4", "aria-label": t("preparedText"), hidden: "",
       dataset: { role: "prepared-text" },
-    });
+    }));
     area.value = text;
     const note = el("span", { class: "copied", role: "status" });
     const button = el("button", {
@@ -159,6 +190,7 @@ function guidedBlock(setting, headingId, open) {
   return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
 }
 
+/** @param {PlatformInfo} platform */
 function renderPlatform(platform) {
   const s = status[platform.id] || null;
   const state = stateOf(platform);
@@ -181,7 +213,7 @@ function renderPlatform(platform) {
     el("p", { class: "setting", text: (s && s.title) || (primary && primary.title) || "" }),
     stateLine,
   ];
-  const reenabled = reenabledLine(s, state, { t, el, locale: LOCALE }); // popup hook
+  const reenabled = reenabledLine(s, state, { t, el, locale: LOCALE });
   if (reenabled) children.push(reenabled);
   if (s && s.outcome === "failed" && s.message) {
     children.push(el("p", { class: "message", text: t("lastFailed", [s.message]) }));
@@ -215,11 +247,11 @@ function renderPlatform(platform) {
     }));
   }
   if (automation === "automatic") {
-    const button = el("button", {
+    const button = /** @type {HTMLButtonElement} */ (el("button", {
       type: "button", "aria-describedby": headingId,
       dataset: { action: "open-and-opt-out", platform: platform.id },
       text: t(state === "off" ? "buttonOpenCheck" : "buttonOpenTurnOff"),
-    });
+    }));
     button.addEventListener("click", () => openAndOptOut(platform.id, button));
     actions.append(button);
   }
@@ -249,12 +281,13 @@ function renderPlatform(platform) {
     children.push(block);
   }
   return el("li", {
-    dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) }, // popup hook: reenabled
+    dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) },
     "aria-labelledby": headingId,
   }, children);
 }
 
 // Groups, most urgent first: training on, unknown/not checked, off (and signed out), guided.
+/** @type {[string, string, (state: string) => boolean][]} */
 const GROUPS = [
   ["on", "groupOn", (st) => st === "on"],
   ["unknown", "groupUnknown", (st) => st === "unknown" || st === "signed-out"],
@@ -264,6 +297,11 @@ const GROUPS = [
 
 // The summary line says what is known, never more: "no platform trains on your data" only once
 // every platform that can be checked has been; before that, how many are still unchecked.
+/**
+ * @param {number} on
+ * @param {number} checked
+ * @param {number} checkable
+ */
 function summaryText(on, checked, checkable) {
   if (on === 1) return t("summaryOne");
   if (on > 1) return t("summaryMany", [String(on)]);
@@ -281,13 +319,15 @@ function render() {
   $("summary").dataset.checked = String(checked);
 
   // Keep keyboard focus across re-renders.
-  const focused = document.activeElement;
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement);
   const focusKey = focused && focused.closest && focused.closest("li[data-platform]")
     ? [focused.closest("li").dataset.platform, focused.tagName, focused.dataset.action || ""]
     : null;
   // A row whose prepared text is open or whose <details> is expanded keeps that across renders.
   const list = $("platforms");
-  const openDetails = new Set([...list.querySelectorAll("details[open]")].map((d) => d.closest("[data-setting]")?.dataset.setting));
+  /** @param {Element} d */
+  const settingOf = (d) => /** @type {HTMLElement | null} */ (d.closest("[data-setting]"))?.dataset.setting;
+  const openDetails = new Set([...list.querySelectorAll("details[open]")].map(settingOf));
   const sections = [];
   for (const [id, heading, test] of GROUPS) {
     const rows = platforms.filter((p) => test(stateOf(p)) && !isHidden(p));
@@ -299,10 +339,10 @@ function render() {
   }
   const folded = platforms.filter(isHidden);
   if (folded.length) {
-    const details = el("details", { class: "hidden-platforms" }, [
+    const details = /** @type {HTMLDetailsElement} */ (el("details", { class: "hidden-platforms" }, [
       el("summary", { text: t("groupHidden", [String(folded.length)]) }),
       el("ul", {}, folded.map(renderPlatform)),
-    ]);
+    ]));
     if (hiddenOpen) details.open = true;
     details.addEventListener("toggle", () => {
       hiddenOpen = details.open;
@@ -311,28 +351,33 @@ function render() {
   }
   list.replaceChildren(...sections);
   for (const d of list.querySelectorAll("details")) {
-    if (openDetails.has(d.closest("[data-setting]")?.dataset.setting)) d.open = true;
+    if (openDetails.has(settingOf(d))) d.open = true;
   }
-  renderRecheck(); // popup hook
+  renderRecheck();
   if (focusKey) {
     const li = list.querySelector(`li[data-platform="${CSS.escape(focusKey[0])}"]`);
-    const again = li && [...li.querySelectorAll("a, button")].find(
+    const again = li && [...li.querySelectorAll(/** @type {"button"} */ ("a, button"))].find(
       (n) => n.tagName === focusKey[1] && (n.dataset.action || "") === focusKey[2],
     );
     if (again) again.focus();
   }
 }
 
+/** @param {unknown} error */
 function showError(error) {
   const node = $("error");
-  node.textContent = t("popupError", [String((error && error.message) || error)]);
+  node.textContent = t("popupError", [String((error && /** @type {Error} */ (error).message) || error)]);
   node.hidden = false;
 }
 
+/**
+ * @param {string} platform
+ * @param {HTMLButtonElement} button
+ */
 async function openAndOptOut(platform, button) {
   button.disabled = true;
   try {
-    await send({ type: "open-and-opt-out", platform });
+    await send({ type: MSG.OPEN_AND_OPT_OUT, platform });
   } catch (error) {
     showError(error);
   } finally {
@@ -342,6 +387,10 @@ async function openAndOptOut(platform, button) {
 
 let hiddenOpen = false;
 
+/**
+ * @param {string} id
+ * @param {boolean} hide
+ */
 async function setHidden(id, hide) {
   const next = new Set(hidden);
   if (hide) next.add(id);
@@ -357,7 +406,7 @@ async function readHidden() {
 }
 
 async function refreshStatus() {
-  status = (await send({ type: "status" })).status || {};
+  status = (await send({ type: MSG.STATUS })).status || {};
   render();
 }
 
@@ -370,7 +419,9 @@ async function checkPermissions() {
 
 function localise() {
   document.documentElement.lang = LOCALE;
-  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll(/** @type {"span"} */ ("[data-i18n]"))) {
+    node.textContent = t(node.dataset.i18n ?? "");
+  }
 }
 
 async function start() {
@@ -385,17 +436,18 @@ async function start() {
     if (area === "local" && changes[HIDDEN_KEY]) readHidden().then(render, showError);
   });
   setInterval(render, 30000);
-  // popup hook: the sections of popup-everywhere.js and popup-audit.js
-  const extra = {
+  /** @type {PopupContext} */
+  const context = {
     t, el, send, showError, locale: LOCALE, getStatus: () => status,
     // "Opt out everywhere" leaves out the platforms the person hid (null: none hidden, all run)
     visiblePlatforms: () => (platforms.some(isHidden) ? platforms.filter((p) => !isHidden(p)).map((p) => p.id) : null),
   };
-  initEverywhere(extra);
-  initAudit(extra);
+  initEverywhere(context);
+  initRecheck(context, startRun);
+  initAudit(context);
   checkPermissions().catch(() => {});
   try {
-    platforms = (await send({ type: "platforms" })).platforms || [];
+    platforms = (await send({ type: MSG.PLATFORMS })).platforms || [];
     await readHidden();
     await refreshStatus();
   } catch (error) {

@@ -1,17 +1,24 @@
+// @ts-check
 // Untrain popup: the audit log's section: how many entries, export as JSON or CSV (a Blob, an
 // object URL and <a download>: no "downloads" permission, nothing leaves the browser) and
 // "Clear" with an in-popup confirmation.
-import { AUDIT_KEY, toCsv, toJson } from "./audit.js";
+import { AUDIT_KEY, toCsv, toJson } from "../shared/audit-format.js";
+import "../shared/messages.js";
+
+/** @typedef {import("./popup.js").PopupContext} PopupContext */
 
 const api = globalThis.browser ?? globalThis.chrome;
 
-let ctx = null;
+/** @type {PopupContext} */
+let ctx;
+/** @type {unknown[]} */
 let entries = [];
 
+/** @param {PopupContext} context */
 export function initAudit(context) {
   ctx = context;
   const { t, el } = ctx;
-  const section = document.getElementById("audit");
+  const section = /** @type {HTMLElement} */ (document.getElementById("audit"));
   const json = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-json" }, text: t("auditExportJson") });
   const csv = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-csv" }, text: t("auditExportCsv") });
   const clear = el("button", { type: "button", class: "secondary", dataset: { action: "audit-clear" }, text: t("auditClear") });
@@ -50,15 +57,18 @@ export function initAudit(context) {
 
 function renderCount() {
   const { t } = ctx;
-  const node = document.getElementById("audit-count");
+  const node = /** @type {HTMLElement} */ (document.getElementById("audit-count"));
   node.dataset.count = String(entries.length);
   node.textContent = entries.length === 0 ? t("auditEmpty")
     : entries.length === 1 ? t("auditCountOne") : t("auditCount", [String(entries.length)]);
-  for (const b of document.querySelectorAll('#audit [data-action^="audit-export"], #audit [data-action="audit-clear"]')) {
+  for (const b of document.querySelectorAll(
+    /** @type {"button"} */ ('#audit [data-action^="audit-export"], #audit [data-action="audit-clear"]'),
+  )) {
     b.disabled = entries.length === 0;
   }
 }
 
+/** @param {"json" | "csv"} format */
 async function download(format) {
   const { [AUDIT_KEY]: log = [] } = await api.storage.local.get(AUDIT_KEY);
   const list = Array.isArray(log) ? log : [];
@@ -77,15 +87,17 @@ async function download(format) {
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
+/** @param {boolean} open */
 function confirmClear(open) {
   const { t } = ctx;
-  const confirm = document.getElementById("audit-confirm");
-  const clear = document.querySelector('#audit [data-action="audit-clear"]');
+  const confirm = /** @type {HTMLElement} */ (document.getElementById("audit-confirm"));
+  const clear = /** @type {HTMLElement} */ (document.querySelector('#audit [data-action="audit-clear"]'));
   if (open) {
-    document.getElementById("audit-confirm-text").textContent = t("auditConfirm", [String(entries.length)]);
+    const text = /** @type {HTMLElement} */ (document.getElementById("audit-confirm-text"));
+    text.textContent = t("auditConfirm", [String(entries.length)]);
     confirm.hidden = false;
     clear.setAttribute("aria-expanded", "true");
-    confirm.querySelector('[data-action="audit-clear-cancel"]').focus();
+    confirm.querySelector(/** @type {"button"} */ ('[data-action="audit-clear-cancel"]'))?.focus();
   } else {
     confirm.hidden = true;
     clear.setAttribute("aria-expanded", "false");
@@ -95,15 +107,15 @@ function confirmClear(open) {
 
 async function doClear() {
   try {
-    await ctx.send({ type: "audit-clear" });
+    await ctx.send({ type: UntrainMessages.MSG.AUDIT_CLEAR });
     entries = [];
     renderCount();
-    document.getElementById("audit-confirm").hidden = true;
-    const clear = document.querySelector('#audit [data-action="audit-clear"]');
-    clear.setAttribute("aria-expanded", "false");
-    document.getElementById("audit-count").textContent = ctx.t("auditCleared");
-    document.getElementById("audit-title").setAttribute("tabindex", "-1");
-    document.getElementById("audit-title").focus();
+    const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+    byId("audit-confirm").hidden = true;
+    document.querySelector('#audit [data-action="audit-clear"]')?.setAttribute("aria-expanded", "false");
+    byId("audit-count").textContent = ctx.t("auditCleared");
+    byId("audit-title").setAttribute("tabindex", "-1");
+    byId("audit-title").focus();
   } catch (error) {
     ctx.showError(error);
   }

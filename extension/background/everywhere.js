@@ -1,3 +1,4 @@
+// @ts-check
 // Untrain "Opt out everywhere": the background runs every automatic platform in turn.
 //
 // For each platform: open its settings page in a background tab (about:blank first, marked as an
@@ -9,51 +10,59 @@
 // only in memory: the popup may close and the service worker may sleep or restart between two
 // steps; an alarm is the time limit's backstop.
 //
-// Run state: { id, status: "running"|"finished"|"cancelled", started_at, finished_at, limit_ms,
-//   keep_tabs,
-//   queue: [{ platform, name, settings: [{ id, title }], settings_url }], index,
-//   current: { platform, tab, started_at, deadline, seen: { <setting>: "on" },
-//              ended: { <setting>: true } } | null,
-//   opening: { index, tab } | null     a tab being opened for queue[index] (tab: null until known)
-//   closing: [tab ids]                  tabs of finished platforms still to close
-//   results: [{ platform, name, setting, title, outcome, reason, message, label, url, at }],
-//   guided: [{ platform, name, settings: [{ id, title, settings_url, form_url, email,
-//              instructions }] }] }
-// One result per automatic setting. outcome: "turned-off" | "already-off" | "not-sure" |
-// "signed-out" | "failed" | "timed-out" | "cancelled". "not-sure": the control was found by its
-// wording only (the keyword fallback) and reads on: Untrain never acts on that without the
-// person, so the run leaves it to them.
+// The run's state and its decisions: background/everywhere-run.js.
 //
 // A worker that restarts mid-run resumes from storage: `opening` and `closing` are written
 // before the tab is created or closed, so a restart between the two neither skips a platform nor
 // leaves a blank tab behind (security review L2).
+import "../shared/messages.js";
+import { serialQueue } from "../shared/queue.js";
 import { record } from "./audit.js";
 import { forgetTab, markTab } from "./auto-tabs.js";
-import { serialQueue } from "./queue.js";
+import {
+  DEFAULT_LIMIT_MS,
+  cancelledResults,
+  clampLimit,
+  evaluationResults,
+  failureEntries,
+  logged,
+  newRun,
+  openSettings,
+  planRun,
+  resultOf,
+  stepResult,
+  timeOutMessage,
+} from "./everywhere-run.js";
+
+/** @typedef {import("./everywhere-run.js").Run} Run */
+/** @typedef {import("./everywhere-run.js").Result} Result */
+/** @typedef {import("./engine.js").Engine} Engine */
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 export const RUN_KEY = "everywhere";
 export const ALARM = "untrain-everywhere";
-export const DEFAULT_LIMIT_MS = 30000;
-const MIN_LIMIT_MS = 2000;
-const MAX_LIMIT_MS = 5 * 60 * 1000;
-
-let engineOf = null; // () => Promise<Engine>
-let timer = 0;
+/** @type {(() => Promise<Engine>) | null} */
+let engineOf = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
 const serial = serialQueue();
 
+/** @returns {Promise<Run | null>} */
 async function readRun() {
+  /** @type {any} */
   const { [RUN_KEY]: run = null } = await api.storage.session.get(RUN_KEY);
   if (!run || typeof run !== "object" || !Array.isArray(run.queue) || !Array.isArray(run.results)) return null;
   return run;
 }
 
+/** @param {Run} run */
 function writeRun(run) {
   return api.storage.session.set({ [RUN_KEY]: run });
 }
 
 /** Called once, synchronously, at the background's top level: registers the listeners. */
+/** @param {{ engine: () => Promise<Engine> }} hooks */
 export function setup({ engine }) {
   engineOf = engine;
   api.alarms.onAlarm.addListener((alarm) => {
@@ -93,6 +102,7 @@ export function resume() {
   });
 }
 
+/** @param {number} deadline */
 function armTimer(deadline) {
   clearTimeout(timer);
   timer = setTimeout(() => checkDeadline().catch(() => {}), Math.max(0, deadline - Date.now()) + 20);
@@ -109,97 +119,57 @@ function checkDeadline() {
   });
 }
 
+/** @param {Run} run */
 async function timeOut(run) {
-  const seconds = Math.round(run.limit_ms / 1000);
-  const seenOn = Object.keys(run.current.seen || {}).length > 0;
-  let what = seenOn ? "the opt-out did not finish" : "the setting did not show";
-  if (!seenOn && typeof run.current.tab === "number") {
-    // Where did the tab end up? A sign-in redirect is the usual reason (tab.url is readable only
-    // on the platforms' hosts: elsewhere it is empty).
+  const cur = /** @type {import("./everywhere-run.js").Current} */ (run.current);
+  const seenOn = Object.keys(cur.seen || {}).length > 0;
+  /** @type {{ url: string, page: PageInfo | null } | null} */
+  let where = null;
+  if (!seenOn && typeof cur.tab === "number") {
     try {
-      const tab = await api.tabs.get(run.current.tab);
-      const page = tab.url ? (await engineOf()).classify(tab.url) : null;
-      if (!tab.url || tab.url === "about:blank") {
-        if (tab.url !== "about:blank") what = "the page left the platform's site (signed out?)";
-      } else if (!page) {
-        what = "the page left the platform's site (signed out?)";
-      } else if (!page.settings_page) {
-        const u = new URL(tab.url);
-        what = `the page went to ${u.pathname} instead of the settings page (signed out?)`;
-      }
+      const tab = await api.tabs.get(cur.tab);
+      const url = tab.url ?? "";
+      where = { url, page: url && engineOf ? (await engineOf()).classify(url) : null };
     } catch {
       /* the tab is gone: keep the plain message */
     }
   }
-  return finishCurrent(run, { outcome: "timed-out", reason: "timed-out", message: `${what} within ${seconds} s` });
+  const message = timeOutMessage(seenOn, where, run.limit_ms);
+  return finishCurrent(run, { outcome: "timed-out", reason: "timed-out", message });
 }
 
-function clampLimit(value) {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) return null;
-  return Math.min(Math.max(Math.round(n), MIN_LIMIT_MS), MAX_LIMIT_MS);
-}
-
-function firstText(texts, lang) {
-  if (!texts) return [];
-  if (Array.isArray(texts)) return texts.map(String);
-  if (typeof texts === "string") return [texts];
-  const list = texts[lang] || texts.en || Object.values(texts)[0] || [];
-  return Array.isArray(list) ? list.map(String) : [String(list)];
-}
-
-/** Starts a run (or returns the running one). options: { platforms?: [id], limit_ms? }. */
+/**
+ * Starts a run (or returns the running one). options: { platforms?: [id], limit_ms? }.
+ * @param {{ platforms?: unknown, limit_ms?: unknown }} options
+ * @returns {Promise<Run>}
+ */
 export function start(options = {}) {
   return serial(async () => {
     const existing = await readRun();
     if (existing && existing.status === "running") return existing;
-    const e = await engineOf();
+    const e = await /** @type {() => Promise<Engine>} */ (engineOf)();
     const only = Array.isArray(options.platforms) ? new Set(options.platforms.map(String)) : null;
     const stored = await api.storage.local.get(["everywhere_limit_ms", "everywhere_keep_tabs"]);
-    const limit = clampLimit(options.limit_ms) ?? clampLimit(stored.everywhere_limit_ms) ?? DEFAULT_LIMIT_MS;
+    const limitMs = clampLimit(options.limit_ms) ?? clampLimit(stored.everywhere_limit_ms) ?? DEFAULT_LIMIT_MS;
     const lang = (api.i18n.getMessage("locale") || "en").slice(0, 2);
-    const queueList = [];
-    const guided = [];
-    for (const p of e.platforms()) {
-      if (only && !only.has(p.id)) continue;
-      const automatic = p.settings.filter((s) => s.automation === "automatic");
-      if (automatic.length) {
-        queueList.push({
-          platform: p.id, name: p.name, settings_url: automatic[0].settings_url,
-          settings: automatic.map((s) => ({ id: s.id, title: s.title })),
-        });
-      } else if (p.settings.some((s) => s.automation === "guided")) {
-        guided.push({
-          platform: p.id,
-          name: p.name,
-          settings: p.settings.filter((s) => s.automation === "guided").map((s) => ({
-            id: s.id, title: s.title, settings_url: s.settings_url, form_url: s.form_url ?? null,
-            email: s.email ?? null, instructions: firstText(s.instructions, lang),
-          })),
-        });
-      }
-    }
-    const run = {
+    const { queue, guided } = planRun(e.platforms(), only, lang);
+    const run = newRun({
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      status: "running",
-      started_at: Date.now(),
-      finished_at: null,
-      limit_ms: limit,
-      keep_tabs: stored.everywhere_keep_tabs === true,
-      queue: queueList,
-      index: 0,
-      current: null,
-      opening: null,
-      closing: [],
-      results: [],
+      now: Date.now(),
+      limitMs,
+      keepTabs: stored.everywhere_keep_tabs === true,
+      queue,
       guided,
-    };
+    });
     await advance(run);
     return run;
   });
 }
 
-/** Opens the next platform's page, or ends the run. Call inside serial(). */
+/**
+ * Opens the next platform's page, or ends the run. Call inside serial().
+ * @param {Run} run
+ */
 async function advance(run) {
   run.current = null;
   if (run.index >= run.queue.length) {
@@ -238,27 +208,19 @@ async function advance(run) {
   }
 }
 
-function resultOf(item, setting, result) {
-  return {
-    platform: item.platform, name: item.name ?? "", setting: setting.id, title: setting.title ?? "",
-    outcome: result.outcome, reason: result.reason ?? null, message: result.message ?? null,
-    label: result.label ?? null, url: item.settings_url ?? null, at: Date.now(),
-  };
-}
-
-// Outcomes the status hook never sees: into the audit log here.
-function logged(result) {
-  return result.outcome === "timed-out" || result.reason === "tab-closed" || result.reason === "no-tab";
-}
-
-/** Ends one setting of the current platform; when all have ended, the platform. */
+/**
+ * Ends one setting of the current platform; when all have ended, the platform.
+ * @param {Run} run
+ * @param {string} settingId
+ * @param {Result} result
+ */
 async function endSetting(run, settingId, result) {
   const cur = run.current;
   const item = run.queue[run.index];
   const setting = item && item.settings.find((s) => s.id === settingId);
   if (!cur || !setting || cur.ended[settingId]) return;
   cur.ended[settingId] = true;
-  run.results.push(resultOf(item, setting, result));
+  run.results.push(resultOf(item, setting, result, Date.now()));
   if (item.settings.every((s) => cur.ended[s.id])) await finishCurrent(run, null);
   else await writeRun(run);
 }
@@ -266,19 +228,18 @@ async function endSetting(run, settingId, result) {
 /**
  * Ends the current platform: every setting not ended yet gets `result` (a time-out, a closed
  * tab, a sign-in page); then its tab is closed and the run goes on. Call inside serial().
+ * @param {Run} run
+ * @param {Result | null} result
+ * @param {boolean} [closeTab]
  */
 async function finishCurrent(run, result, closeTab = true) {
   const cur = run.current;
   const item = run.queue[run.index] || { settings: [] };
   if (result) {
-    const open = item.settings.filter((s) => !cur?.ended?.[s.id]);
-    for (const s of open) run.results.push(resultOf(item, s, result));
+    const open = openSettings(item, cur);
+    for (const s of open) run.results.push(resultOf(item, s, result, Date.now()));
     if (logged(result) && open.length) {
-      await record(open.map((s) => ({
-        time: Date.now(), event: "failed", platform: item.platform, site: null, setting: s.id,
-        label: s.title ?? "", before: null, after: null, url: item.settings_url ?? null,
-        rule_version: null, outcome: result.outcome, message: result.message ?? null,
-      }))).catch(() => {});
+      await record(failureEntries(item, open, result, Date.now())).catch(() => {});
     }
   }
   run.index += 1;
@@ -295,10 +256,12 @@ async function finishCurrent(run, result, closeTab = true) {
   await advance(run);
 }
 
+/** @param {number} tabId */
 async function closeTab(tabId) {
   await api.tabs.remove(tabId).catch(() => {});
 }
 
+/** @param {Run} run */
 async function closePending(run) {
   const tabs = run.closing || [];
   if (!tabs.length) return;
@@ -307,10 +270,11 @@ async function closePending(run) {
   await writeRun(run);
 }
 
-const present = (evaluation) =>
-  (evaluation.findings || []).filter((f) => !(f.state === "unknown" && f.reason === "absent"));
-
-/** Hook (background.js evaluate): what the content script saw in tab `tabId`. */
+/**
+ * Hook (background.js evaluate): what the content script saw in tab `tabId`.
+ * @param {number} tabId
+ * @param {Evaluation} evaluation
+ */
 export function onEvaluation(tabId, evaluation) {
   if (typeof tabId !== "number" || !evaluation) return Promise.resolve();
   return serial(async () => {
@@ -321,29 +285,14 @@ export function onEvaluation(tabId, evaluation) {
       await finishCurrent(run, { outcome: "signed-out", reason: "signed-out", message: null });
       return;
     }
-    const item = run.queue[run.index];
     const cur = run.current;
-    const findings = present(evaluation);
     let changed = false;
-    for (const s of item.settings) {
-      const f = findings.find((x) => x.setting === s.id);
-      if (!f || cur.ended[s.id] || cur.seen[s.id] === "on") continue;
-      if (f.state === "off") {
-        await endSetting(run, s.id, { outcome: "already-off", label: f.label });
-      } else if (f.state === "unknown") {
-        await endSetting(run, s.id, {
-          outcome: "failed", reason: f.reason || "unreadable",
-          message: `could not read the setting (${f.reason || "unreadable"})`, label: f.label,
-        });
-      } else if (f.state === "on" && f.matched_by === "keywords") {
-        // Found by its wording only: never acted on without the person.
-        await endSetting(run, s.id, {
-          outcome: "not-sure", reason: "keywords",
-          message: "Untrain is not sure this is the setting; check it yourself", label: f.label,
-        });
-      } else if (f.state === "on") {
-        cur.seen[s.id] = "on"; // the content script runs the opt-out; its `step` ends it
+    for (const { setting, result } of evaluationResults(run.queue[run.index], cur, evaluation)) {
+      if (result === "on") {
+        cur.seen[setting] = "on"; // the content script runs the opt-out; its `step` ends it
         changed = true;
+      } else {
+        await endSetting(run, setting, result);
       }
       if (run.current !== cur) return; // the platform ended (and the run moved on)
     }
@@ -351,7 +300,12 @@ export function onEvaluation(tabId, evaluation) {
   }).catch(() => {});
 }
 
-/** Hook (background.js step): the end of one setting's opt-out in tab `tabId`. */
+/**
+ * Hook (background.js step): the end of one setting's opt-out in tab `tabId`.
+ * @param {number} tabId
+ * @param {string} settingId
+ * @param {Action} action
+ */
 export function onStep(tabId, settingId, action) {
   if (typeof tabId !== "number" || !action || (action.kind !== "done" && action.kind !== "failed")) {
     return Promise.resolve();
@@ -359,13 +313,7 @@ export function onStep(tabId, settingId, action) {
   return serial(async () => {
     const run = await readRun();
     if (!run || run.status !== "running" || !run.current || run.current.tab !== tabId) return;
-    if (action.kind === "done") {
-      await endSetting(run, settingId, {
-        outcome: action.outcome === "already-off" ? "already-off" : "turned-off", label: action.label,
-      });
-    } else {
-      await endSetting(run, settingId, { outcome: "failed", reason: action.reason || null, message: action.message || null });
-    }
+    await endSetting(run, settingId, stepResult(action));
   }).catch(() => {});
 }
 
@@ -375,14 +323,7 @@ export function cancel() {
     const run = await readRun();
     if (!run || run.status !== "running") return run;
     const cur = run.current;
-    const cancelled = { outcome: "cancelled", reason: "cancelled", message: null };
-    for (let i = run.index; i < run.queue.length; i++) {
-      const item = run.queue[i];
-      for (const s of item.settings) {
-        if (i === run.index && cur?.ended?.[s.id]) continue;
-        run.results.push(resultOf(item, s, cancelled));
-      }
-    }
+    run.results.push(...cancelledResults(run, Date.now()));
     run.index = run.queue.length;
     run.current = null;
     run.opening = null;
@@ -402,12 +343,12 @@ export function cancel() {
 
 /** Popup messages handled by the background (extension pages only; background.js checks). */
 export const messages = {
-  "everywhere-start": async (message) => ({
+  [UntrainMessages.MSG.EVERYWHERE_START]: async (/** @type {EverywhereStartMessage} */ message) => ({
     ok: true,
     run: await start({ platforms: message.platforms, limit_ms: message.limit_ms }),
   }),
-  "everywhere-cancel": async () => ({ ok: true, run: await cancel() }),
-  "everywhere-status": async () => {
+  [UntrainMessages.MSG.EVERYWHERE_CANCEL]: async () => ({ ok: true, run: await cancel() }),
+  [UntrainMessages.MSG.EVERYWHERE_STATUS]: async () => {
     await checkDeadline();
     return { ok: true, run: await readRun() };
   },

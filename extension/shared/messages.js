@@ -1,0 +1,165 @@
+// @ts-check
+// The messages between Untrain's contexts, in code (docs/architecture.md, "Messages"): every
+// type name, who may send it, and the shape of its payload and reply. The senders (content
+// script, popup) name types through MSG, the background's router checks each message against
+// CONTENT_TYPES / POPUP_TYPES and payloadError() before any work, and tests/unit reads the same.
+//
+// A classic script that sets one global, `UntrainMessages`: content scripts load it first
+// (manifest.json content_scripts), ES modules (background, popup) import it for that effect.
+"use strict";
+
+// ------------------------------------------------------------------ engine types (wire)
+
+/**
+ * classify()'s answer for a URL (null: not a page of any rule's host).
+ * @typedef {{ platform: string, name: string, settings_page: boolean, roles?: string[] }} PageInfo
+ */
+/**
+ * A harvested control (docs/architecture.md, "Snapshot"); the light harvest sends only
+ * { index, role, name } for roles the engine does not read.
+ * @typedef {{ index: number, role: string, name: string, [field: string]: unknown }} Control
+ */
+/**
+ * @typedef {{ url: string, lang: string, title: string, headings: unknown[], dialogs: unknown[],
+ *   controls: Control[], [field: string]: unknown }} Snapshot
+ */
+/**
+ * One setting as evaluate() reports it.
+ * @typedef {{ setting: string, title: string, state: string, label: string, control: number | null,
+ *   reason: string | null, matched_by: string, automation: string, rule_version: number | null,
+ *   [field: string]: unknown }} Finding
+ */
+/** @typedef {{ key: string, state: string, label: string, control: number | null }} Suspect */
+/**
+ * @typedef {{ platform: string, name: string, signed_out: boolean, findings: Finding[],
+ *   suspected?: Suspect[] }} Evaluation
+ */
+/** The opaque plan the content script hands back each step. @typedef {{ setting: string, suspect?: string, [field: string]: unknown }} Plan */
+/**
+ * The next thing to do: click | select | fill | wait | done | failed.
+ * @typedef {{ kind: string, index?: number, role?: string, name?: string, option?: string,
+ *   text?: string, ms?: number, outcome?: string, reason?: string, message?: string,
+ *   label?: string, [field: string]: unknown }} Action
+ */
+/**
+ * A setting as platforms() lists it.
+ * @typedef {{ id: string, title: string, automation: string, settings_url: string,
+ *   form_url?: string | null, email?: string | null, email_subject?: string | null,
+ *   instructions?: unknown, prepared_text?: unknown, regions?: string[], confidence?: string,
+ *   [field: string]: unknown }} SettingInfo
+ */
+/**
+ * @typedef {{ id: string, name: string, version?: number, confidence?: string, hosts: string[],
+ *   settings: SettingInfo[] }} PlatformInfo
+ */
+
+// ------------------------------------------------------------------ messages and replies
+
+/** Every refusal and every error: @typedef {{ ok: false, error: string }} Failure */
+
+/** content -> background. @typedef {{ type: "classify", url: string }} ClassifyMessage */
+/** @typedef {{ ok: true, page: PageInfo | null }} ClassifyReply */
+/** content -> background. @typedef {{ type: "evaluate", snapshot: Snapshot }} EvaluateMessage */
+/**
+ * `auto`: opt out now, without asking (a tab the popup or the run opened); `previous`: the stored
+ * record before this evaluation; `settings`: the platform's SettingInfo by id; `site`: the host
+ * when the page is on a host a customer of the platform controls, else null.
+ * @typedef {{ ok: true, evaluation: Evaluation, auto: boolean, previous: object | null,
+ *   settings: Record<string, SettingInfo>, site: string | null }} EvaluateReply
+ */
+/** content -> background. @typedef {{ type: "step", snapshot: Snapshot, plan: Plan }} StepMessage */
+/** @typedef {{ ok: true, plan: Plan, action: Action }} StepReply */
+
+/** popup -> background. @typedef {{ type: "platforms" }} PlatformsMessage */
+/** @typedef {{ ok: true, platforms: PlatformInfo[] }} PlatformsReply */
+/** popup -> background. @typedef {{ type: "status" }} StatusMessage */
+/** `status`: storage.local "status" (see background/status.js). @typedef {{ ok: true, status: Record<string, object> }} StatusReply */
+/** popup -> background. @typedef {{ type: "open-and-opt-out", platform: string }} OpenAndOptOutMessage */
+/** @typedef {{ ok: true, tab: number, auto: boolean }} OpenAndOptOutReply */
+/**
+ * popup -> background. `platforms`: only these (default: all); `limit_ms`: per platform.
+ * @typedef {{ type: "everywhere-start", platforms?: string[], limit_ms?: number }} EverywhereStartMessage
+ */
+/** popup -> background. @typedef {{ type: "everywhere-cancel" }} EverywhereCancelMessage */
+/** popup -> background. @typedef {{ type: "everywhere-status" }} EverywhereStatusMessage */
+/** `run`: storage.session "everywhere" (see background/everywhere-run.js). @typedef {{ ok: true, run: object | null }} EverywhereReply */
+/** popup -> background. @typedef {{ type: "audit-clear" }} AuditClearMessage */
+/** popup -> background (tests, "check now"). @typedef {{ type: "recheck-now", now?: number }} RecheckNowMessage */
+/** @typedef {{ ok: true, reminder: { at: number, due: object[] } }} RecheckNowReply */
+/** popup -> background. @typedef {{ type: "recheck-dismiss" }} RecheckDismissMessage */
+/** @typedef {{ ok: true }} OkReply */
+
+/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage} ContentMessage */
+/**
+ * @typedef {PlatformsMessage | StatusMessage | OpenAndOptOutMessage | EverywhereStartMessage
+ *   | EverywhereCancelMessage | EverywhereStatusMessage | AuditClearMessage | RecheckNowMessage
+ *   | RecheckDismissMessage} PopupMessage
+ */
+/** @typedef {ContentMessage | PopupMessage} Message */
+
+var UntrainMessages = (() => {
+  /** The type names. */
+  const MSG = Object.freeze({
+    // content script -> background (the top frame of a tab on a rules host, over https)
+    CLASSIFY: "classify",
+    EVALUATE: "evaluate",
+    STEP: "step",
+    // popup -> background (extension pages only)
+    PLATFORMS: "platforms",
+    STATUS: "status",
+    OPEN_AND_OPT_OUT: "open-and-opt-out",
+    EVERYWHERE_START: "everywhere-start",
+    EVERYWHERE_CANCEL: "everywhere-cancel",
+    EVERYWHERE_STATUS: "everywhere-status",
+    AUDIT_CLEAR: "audit-clear",
+    RECHECK_NOW: "recheck-now",
+    RECHECK_DISMISS: "recheck-dismiss",
+  });
+
+  /** @type {ReadonlySet<string>} */
+  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP]);
+  /** @type {ReadonlySet<string>} */
+  const POPUP_TYPES = new Set([
+    MSG.PLATFORMS,
+    MSG.STATUS,
+    MSG.OPEN_AND_OPT_OUT,
+    MSG.EVERYWHERE_START,
+    MSG.EVERYWHERE_CANCEL,
+    MSG.EVERYWHERE_STATUS,
+    MSG.AUDIT_CLEAR,
+    MSG.RECHECK_NOW,
+    MSG.RECHECK_DISMISS,
+  ]);
+
+  /** The largest message, as JSON text, the background reads. */
+  const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
+
+  /**
+   * The error of a content-script message's payload ("bad url", "bad snapshot", "bad plan"), or
+   * null when its fields have the contract's types. Popup payloads are read leniently by their
+   * handlers (an odd `platforms` or `limit_ms` falls back to the default).
+   * @param {{ type?: unknown, [field: string]: unknown }} message
+   * @returns {string | null}
+   */
+  function payloadError(message) {
+    if (message.type === MSG.CLASSIFY) return typeof message.url === "string" ? null : "bad url";
+    if (message.type !== MSG.EVALUATE && message.type !== MSG.STEP) return null;
+    const snapshot = /** @type {{ url?: unknown } | null} */ (message.snapshot);
+    if (!snapshot || typeof snapshot !== "object" || typeof snapshot.url !== "string") return "bad snapshot";
+    if (message.type === MSG.STEP) {
+      const plan = /** @type {{ setting?: unknown } | null} */ (message.plan);
+      if (!plan || typeof plan !== "object" || typeof plan.setting !== "string") return "bad plan";
+    }
+    return null;
+  }
+
+  /**
+   * A refusal or an error reply.
+   * @param {string} error
+   * @returns {Failure}
+   */
+  const fail = (error) => ({ ok: false, error });
+
+  return Object.freeze({ MSG, CONTENT_TYPES, POPUP_TYPES, MAX_MESSAGE_CHARS, payloadError, fail });
+})();
+globalThis.UntrainMessages = UntrainMessages;
