@@ -3,12 +3,13 @@
 #
 #   ./build.sh [build]           install what is missing, build dist/chrome, dist/firefox and the zips
 #   ./build.sh test              everything, quick pure checks first: fmt, cargo test, the build,
-#                                node unit tests, clippy, web-ext lint; then cargo deny, npm audit,
-#                                fuzz smoke, a second build compared byte for byte, e2e in both
-#                                browsers, the benchmark's short mode
+#                                eslint/prettier/tsc, node unit tests, clippy, web-ext lint; then
+#                                cargo deny, npm audit, fuzz smoke, a second build compared byte
+#                                for byte, e2e in both browsers, the benchmark's short mode
 #   ./build.sh e2e [BROWSER...]  only the end-to-end suite against the existing dist/
 #                                (BROWSER: chromium, firefox; default both)
-#   ./build.sh lint              fmt, clippy (native and wasm32), web-ext lint
+#   ./build.sh lint              eslint, prettier --check, tsc --noEmit (JS); fmt, clippy (native
+#                                and wasm32), web-ext lint
 #   ./build.sh hosts             rewrite manifest.json's content_scripts matches and
 #                                host_permissions from the rules' hosts (`untrain hosts`)
 #   ./build.sh bench [--short]   build, then the performance benchmark (bench/README.md): writes
@@ -219,7 +220,7 @@ build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt
   step "wasm-bindgen --target web"
   rm -rf "$out"
   # --experimental-reset-state-function: `__wbg_reset_state()` replaces a trapped instance with a
-  # fresh one (extension/engine.js calls it after a WebAssembly.RuntimeError).
+  # fresh one (extension/background/engine.js calls it after a WebAssembly.RuntimeError).
   wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$out" \
     target/wasm32-unknown-unknown/release/untrain.wasm
 
@@ -237,10 +238,12 @@ build() {
   check_hosts
 
   build_pkg build/pkg
-  # extension/pkg mirrors build/pkg for working on the shell in place (gitignored)
+  # extension/pkg mirrors build/pkg for working on the shell in place (gitignored), with the
+  # module's types beside it so tsc reads those, not the generated code (tsconfig.json)
   rm -rf extension/pkg
   mkdir -p extension/pkg
   cp build/pkg/untrain.js build/pkg/untrain_bg.wasm extension/pkg/
+  cp types/extension/pkg/untrain.d.ts extension/pkg/
 
   step "assemble dist/chrome and dist/firefox"
   mkdir -p dist
@@ -290,6 +293,19 @@ rust_clippy() {
 rust_lint() {
   rust_fmt
   rust_clippy
+}
+
+# The JS shell and its tests: ESLint (eslint.config.js), Prettier (.prettierrc.json) and the
+# JSDoc types of extension/ (tsconfig.json, `// @ts-check` in every file). Fast: runs before
+# the slow steps, so a JS mistake fails early.
+lint_js() {
+  step "eslint, prettier --check, tsc --noEmit (extension/, tests/, bench/, tools/)"
+  local js=(extension tests/unit tests/e2e bench tools eslint.config.js) # JS only: .prettierignore
+  node_modules/.bin/eslint --max-warnings 0 "${js[@]}" </dev/null
+  node_modules/.bin/prettier --check --log-level warn "${js[@]}" </dev/null ||
+    die "prettier: files not formatted (node_modules/.bin/prettier --write ${js[*]})"
+  node_modules/.bin/tsc -p tsconfig.json </dev/null
+  note "eslint, prettier, tsc: clean"
 }
 
 webext_lint() {
@@ -442,6 +458,7 @@ case "$cmd" in
     step "cargo test --workspace"
     cargo test -q --workspace
     build
+    lint_js
     node_unit
     rust_clippy
     webext_lint
@@ -467,6 +484,7 @@ case "$cmd" in
     ;;
   lint)
     install_build_tools
+    lint_js
     rust_lint
     [ -f dist/firefox/manifest.json ] || build
     webext_lint

@@ -13,7 +13,11 @@ if (!['check', 'write'].includes(mode) || !file) {
   console.error('usage: untrain hosts | node tools/hosts.mjs check|write manifest.json');
   process.exit(2);
 }
-const hosts = fs.readFileSync(0, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+const hosts = fs
+  .readFileSync(0, 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter(Boolean);
 if (!hosts.length) {
   console.error('tools/hosts.mjs: no hosts on stdin (expected the output of `untrain hosts`)');
   process.exit(2);

@@ -192,7 +192,12 @@ async function advance(run) {
     await markTab(tab.id, item.platform, item.settings[0]?.id ?? null);
     const now = Date.now();
     run.current = {
-      platform: item.platform, tab: tab.id, started_at: now, deadline: now + run.limit_ms, seen: {}, ended: {},
+      platform: item.platform,
+      tab: tab.id,
+      started_at: now,
+      deadline: now + run.limit_ms,
+      seen: {},
+      ended: {},
     };
     await writeRun(run);
     armTimer(run.current.deadline);

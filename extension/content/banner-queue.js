@@ -102,9 +102,7 @@ var UntrainBannerQueue = (() => {
    * @param {ReadonlySet<string>} dismissed
    */
   function candidates(items, dismissed) {
-    return items
-      .filter((i) => needsPerson(i) && !dismissed.has(i.key))
-      .sort((a, b) => RANK[a.kind] - RANK[b.kind]);
+    return items.filter((i) => needsPerson(i) && !dismissed.has(i.key)).sort((a, b) => RANK[a.kind] - RANK[b.kind]);
   }
 
   /**
@@ -158,7 +156,10 @@ var UntrainBannerQueue = (() => {
       const done = held && held.state === "done" ? results.get(held.key) : null;
       const wasOff =
         (before && before.state === "done") ||
-        (previous && previous.settings && previous.settings[next.key] && previous.settings[next.key].outcome === "turned-off");
+        (previous &&
+          previous.settings &&
+          previous.settings[next.key] &&
+          previous.settings[next.key].outcome === "turned-off");
       return {
         kind: "offer",
         item: next,
@@ -171,7 +172,9 @@ var UntrainBannerQueue = (() => {
     // closed the banner on this page).
     if (dismissed.size) return { kind: "none" };
     const first =
-      items.find((i) => i.kind !== "suspected") || items.find((i) => i.kind === "suspected" && i.state === "off") || null;
+      items.find((i) => i.kind !== "suspected") ||
+      items.find((i) => i.kind === "suspected" && i.state === "off") ||
+      null;
     if (!first) return { kind: "clear" };
     if (dismissed.has(first.key)) return { kind: "none" };
     if (first.state === "off" || first.state === "unknown") {

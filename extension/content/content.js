@@ -91,7 +91,10 @@
         timer = setTimeout(finish, quiet);
       });
       observer.observe(document.documentElement, {
-        subtree: true, childList: true, attributes: true, characterData: true,
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
       });
       timer = setTimeout(finish, quiet);
       const limit = setTimeout(finish, max);
@@ -295,7 +298,10 @@
     }
     watcher = handle;
     observer.observe(document.documentElement, {
-      subtree: true, childList: true, attributes: true, characterData: true,
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
     });
   }
 
@@ -357,9 +363,8 @@
   // Runs one item's plan to its end (the engine verifies each step). Returns the result
   // { state, label, message } or null when the page went away.
   async function plan(mine, item) {
-    let current = item.kind === "suspected"
-      ? { setting: "suspected", suspect: item.suspect }
-      : { setting: item.setting };
+    let current =
+      item.kind === "suspected" ? { setting: "suspected", suspect: item.suspect } : { setting: item.setting };
     for (let i = 0; i < LOOP_MAX; i++) {
       if (mine !== session) return null;
       const { snapshot, elements } = snapshotNow();
@@ -512,14 +517,17 @@
       turnedBackOn: Boolean(options.turnedBackOn),
       unsure: Boolean(item.unsure),
       control: item.control || null, // a guided finding's control is the form field: not covered either
-      guided: item.kind === "guided" && info ? {
-        title: info.title || item.title || "",
-        instructions: UntrainLang.pickLang(info.instructions, locale) || [],
-        form_url: info.form_url || null,
-        email: info.email || null,
-        email_subject: info.email_subject || "",
-        prepared_text: UntrainLang.pickLang(info.prepared_text, locale) || "",
-      } : null,
+      guided:
+        item.kind === "guided" && info
+          ? {
+              title: info.title || item.title || "",
+              instructions: UntrainLang.pickLang(info.instructions, locale) || [],
+              form_url: info.form_url || null,
+              email: info.email || null,
+              email_subject: info.email_subject || "",
+              prepared_text: UntrainLang.pickLang(info.prepared_text, locale) || "",
+            }
+          : null,
       onOptOut: () => run(session, evaluation, item),
       wasOffAt: options.wasOffAt ?? null,
       onDismiss: () => {

@@ -42,6 +42,7 @@
   // isDialog() narrow it to exactly each of them.
   const CANDIDATES = "input, select, button, a[href], textarea, [role], h1, h2, h3, dialog[open]";
   // `[role=...]` of CONTROLS: whole attribute value, case-sensitive.
+  // prettier-ignore
   const CONTROL_ROLES = new Set([
     "switch", "checkbox", "radio", "menuitem", "menuitemradio", "menuitemcheckbox", "option",
     "tab", "button", "textbox",
@@ -51,6 +52,7 @@
   const HTML_NS = "http://www.w3.org/1999/xhtml";
   const HEADINGS = "h1, h2, h3, [role=heading]";
   const DIALOGS = "[role=dialog], [role=alertdialog], dialog[open]";
+  // prettier-ignore
   const ROLES = new Set([
     "checkbox", "switch", "radio", "button", "menuitem", "menuitemradio",
     "menuitemcheckbox", "option", "tab", "select", "link", "textbox",
@@ -61,6 +63,7 @@
   // JS `\s` (the native harvester mirrors it exactly); ids are split on ASCII whitespace.
   const WS = /\s+/g;
   const ASCII_WS = /[\t\n\f\r ]+/;
+  // prettier-ignore
   const INPUT_TYPES = new Set([
     "hidden", "text", "search", "tel", "url", "email", "password", "date", "month", "week",
     "time", "datetime-local", "number", "range", "color", "checkbox", "radio", "file", "submit",
@@ -153,8 +156,9 @@
 
   // DIALOGS: `[role=dialog], [role=alertdialog], dialog[open]`.
   function isDialog(el, role) {
-    return role === "dialog" || role === "alertdialog" ||
-      (el.localName === "dialog" && el.hasAttributeNS(null, "open"));
+    return (
+      role === "dialog" || role === "alertdialog" || (el.localName === "dialog" && el.hasAttributeNS(null, "open"))
+    );
   }
 
   function idTexts(doc, ids) {
@@ -259,9 +263,7 @@
   }
 
   function dialogName(doc, dialog) {
-    const name =
-      collapse(dialog.getAttribute("aria-label")) ||
-      idTexts(doc, dialog.getAttribute("aria-labelledby"));
+    const name = collapse(dialog.getAttribute("aria-label")) || idTexts(doc, dialog.getAttribute("aria-labelledby"));
     if (name) return name;
     return textOf(dialog.querySelector(HEADINGS));
   }
@@ -302,8 +304,10 @@
     const holdsAnother = (ancestor, i) => {
       const before = i > 0 ? elements[i - 1] : null;
       const after = i + 1 < elements.length ? elements[i + 1] : null;
-      return (before !== null && before !== ancestor && ancestor.contains(before)) ||
-        (after !== null && ancestor.contains(after));
+      return (
+        (before !== null && before !== ancestor && ancestor.contains(before)) ||
+        (after !== null && ancestor.contains(after))
+      );
     };
 
     let labels = null; // labelMap(doc), built on the first control with an id

@@ -19,20 +19,36 @@ export function initAudit(context) {
   ctx = context;
   const { t, el } = ctx;
   const section = /** @type {HTMLElement} */ (document.getElementById("audit"));
-  const json = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-json" }, text: t("auditExportJson") });
-  const csv = el("button", { type: "button", class: "secondary", dataset: { action: "audit-export-csv" }, text: t("auditExportCsv") });
-  const clear = el("button", { type: "button", class: "secondary", dataset: { action: "audit-clear" }, text: t("auditClear") });
+  /**
+   * One of the section's buttons.
+   * @param {string} action its data-action
+   * @param {string} key its text's message
+   * @param {string} [kind] its class
+   */
+  const button = (action, key, kind = "secondary") =>
+    el("button", { type: "button", class: kind, dataset: { action }, text: t(key) });
+  const json = button("audit-export-json", "auditExportJson");
+  const csv = button("audit-export-csv", "auditExportCsv");
+  const clear = button("audit-clear", "auditClear");
   json.addEventListener("click", () => download("json"));
   csv.addEventListener("click", () => download("csv"));
   clear.addEventListener("click", () => confirmClear(true));
 
-  const yes = el("button", { type: "button", class: "danger", dataset: { action: "audit-clear-confirm" }, text: t("auditConfirmYes") });
-  const no = el("button", { type: "button", class: "secondary", dataset: { action: "audit-clear-cancel" }, text: t("auditConfirmNo") });
+  const yes = button("audit-clear-confirm", "auditConfirmYes", "danger");
+  const no = button("audit-clear-cancel", "auditConfirmNo");
   yes.addEventListener("click", doClear);
   no.addEventListener("click", () => confirmClear(false));
-  const confirm = el("div", {
-    id: "audit-confirm", class: "confirm", role: "group", "aria-labelledby": "audit-confirm-text", hidden: "",
-  }, [el("p", { id: "audit-confirm-text" }), el("div", { class: "row" }, [yes, no])]);
+  const confirm = el(
+    "div",
+    {
+      id: "audit-confirm",
+      class: "confirm",
+      role: "group",
+      "aria-labelledby": "audit-confirm-text",
+      hidden: "",
+    },
+    [el("p", { id: "audit-confirm-text" }), el("div", { class: "row" }, [yes, no])],
+  );
   confirm.addEventListener("keydown", (event) => {
     if (event.key === "Escape") confirmClear(false);
   });
@@ -59,8 +75,12 @@ function renderCount() {
   const { t } = ctx;
   const node = /** @type {HTMLElement} */ (document.getElementById("audit-count"));
   node.dataset.count = String(entries.length);
-  node.textContent = entries.length === 0 ? t("auditEmpty")
-    : entries.length === 1 ? t("auditCountOne") : t("auditCount", [String(entries.length)]);
+  node.textContent =
+    entries.length === 0
+      ? t("auditEmpty")
+      : entries.length === 1
+        ? t("auditCountOne")
+        : t("auditCount", [String(entries.length)]);
   for (const b of document.querySelectorAll(
     /** @type {"button"} */ ('#audit [data-action^="audit-export"], #audit [data-action="audit-clear"]'),
   )) {

@@ -33,14 +33,21 @@ export function initEverywhere(context) {
   const { t, el } = ctx;
   const section = document.getElementById("everywhere");
   const start = el("button", {
-    type: "button", id: "everywhere-start", class: "primary",
-    dataset: { action: "opt-out-everywhere" }, "aria-describedby": "everywhere-intro",
+    type: "button",
+    id: "everywhere-start",
+    class: "primary",
+    dataset: { action: "opt-out-everywhere" },
+    "aria-describedby": "everywhere-intro",
     text: t("everywhereButton"),
   });
   start.addEventListener("click", () => startRun(ctx.visiblePlatforms ? ctx.visiblePlatforms() : null));
   const cancel = el("button", {
-    type: "button", id: "everywhere-cancel", class: "secondary", hidden: "",
-    dataset: { action: "cancel-everywhere" }, text: t("everywhereCancel"),
+    type: "button",
+    id: "everywhere-cancel",
+    class: "secondary",
+    hidden: "",
+    dataset: { action: "cancel-everywhere" },
+    text: t("everywhereCancel"),
   });
   cancel.addEventListener("click", cancelRun);
   section.append(
@@ -52,7 +59,11 @@ export function initEverywhere(context) {
       el("p", { id: "everywhere-now", role: "status", "aria-live": "polite" }),
     ]),
     el("div", {
-      id: "everywhere-summary", role: "region", hidden: "", tabindex: "-1", "aria-labelledby": "everywhere-summary-title",
+      id: "everywhere-summary",
+      role: "region",
+      hidden: "",
+      tabindex: "-1",
+      "aria-labelledby": "everywhere-summary-title",
     }),
   );
   api.storage.onChanged.addListener((changes, area) => {
@@ -153,12 +164,17 @@ function renderSummary(summary, partial) {
     return;
   }
   const count = (o) => results.filter((r) => r.outcome === o).length;
-  const title = partial ? t("everywhereSoFar")
-    : run.status === "cancelled" ? t("everywhereCancelled") : t("everywhereFinished");
+  const title = partial
+    ? t("everywhereSoFar")
+    : run.status === "cancelled"
+      ? t("everywhereCancelled")
+      : t("everywhereFinished");
   // One result per setting; a platform with several (Copilot: text and voice) names each.
   const several = new Set((run.queue || []).filter((q) => (q.settings || []).length > 1).map((q) => q.platform));
   const counts = [
-    String(count("turned-off")), String(count("already-off")), String(count("signed-out")),
+    String(count("turned-off")),
+    String(count("already-off")),
+    String(count("signed-out")),
     String(count("failed") + count("timed-out")),
   ];
   const unsure = count("not-sure");
@@ -168,30 +184,62 @@ function renderSummary(summary, partial) {
       class: "counts",
       text: unsure ? t("everywhereCountsUnsure", [...counts, String(unsure)]) : t("everywhereCounts", counts),
     }),
-    el("ul", { class: "results" }, results.map((r) => el("li", {
-      dataset: { resultPlatform: r.platform, resultSetting: r.setting || "", outcome: r.outcome, reason: r.reason || "" },
-    }, [
-      el("strong", { text: r.name || r.platform }),
-      several.has(r.platform) && r.title ? ` (${r.title})` : "",
-      " ",
-      el("span", { text: outcomeText(r) }),
-    ]))),
+    el(
+      "ul",
+      { class: "results" },
+      results.map((r) =>
+        el(
+          "li",
+          {
+            dataset: {
+              resultPlatform: r.platform,
+              resultSetting: r.setting || "",
+              outcome: r.outcome,
+              reason: r.reason || "",
+            },
+          },
+          [
+            el("strong", { text: r.name || r.platform }),
+            several.has(r.platform) && r.title ? ` (${r.title})` : "",
+            " ",
+            el("span", { text: outcomeText(r) }),
+          ],
+        ),
+      ),
+    ),
   ];
   const guided = run.guided || [];
   if (!partial && guided.length > 0) {
     children.push(el("h3", { text: t("everywhereGuided") }));
-    children.push(el("ul", { class: "guided" }, guided.map((g) => el("li", { dataset: { guidedPlatform: g.platform } }, [
-      el("strong", { text: g.name }),
-      ...g.settings.map((s) => el("div", {}, [
-        el("p", { text: s.title }),
-        s.instructions && s.instructions.length
-          ? el("ol", {}, s.instructions.map((line) => el("li", { text: line }))) : "",
-        el("a", {
-          href: s.form_url || s.settings_url, target: "_blank", rel: "noopener noreferrer",
-          text: t("openSettings"),
-        }),
-      ])),
-    ]))));
+    children.push(
+      el(
+        "ul",
+        { class: "guided" },
+        guided.map((g) =>
+          el("li", { dataset: { guidedPlatform: g.platform } }, [
+            el("strong", { text: g.name }),
+            ...g.settings.map((s) =>
+              el("div", {}, [
+                el("p", { text: s.title }),
+                s.instructions && s.instructions.length
+                  ? el(
+                      "ol",
+                      {},
+                      s.instructions.map((line) => el("li", { text: line })),
+                    )
+                  : "",
+                el("a", {
+                  href: s.form_url || s.settings_url,
+                  target: "_blank",
+                  rel: "noopener noreferrer",
+                  text: t("openSettings"),
+                }),
+              ]),
+            ),
+          ]),
+        ),
+      ),
+    );
   }
   summary.replaceChildren(...children);
   summary.hidden = false;

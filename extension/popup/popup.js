@@ -71,7 +71,11 @@ function relativeTime(ms) {
   const seconds = Math.round((ms - Date.now()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
   /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
-  const units = [["day", 86400], ["hour", 3600], ["minute", 60]];
+  const units = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
   }
@@ -149,7 +153,11 @@ function guidedBlock(setting, headingId, open) {
   const children = [];
   const steps = pickLang(setting.instructions) || [];
   if (steps.length) {
-    const ol = el("ol", { class: "steps" }, steps.map((step) => el("li", { text: step })));
+    const ol = el(
+      "ol",
+      { class: "steps" },
+      steps.map((step) => el("li", { text: step })),
+    );
     if (open) {
       children.push(ol);
     } else {
@@ -158,28 +166,47 @@ function guidedBlock(setting, headingId, open) {
   }
   const actions = el("div", { class: "actions" });
   if (setting.form_url) {
-    actions.append(el("a", {
-      href: setting.form_url, target: "_blank", rel: "noopener noreferrer",
-      "aria-describedby": headingId, dataset: { action: "open-form" }, text: t("linkOpenForm"),
-    }));
+    actions.append(
+      el("a", {
+        href: setting.form_url,
+        target: "_blank",
+        rel: "noopener noreferrer",
+        "aria-describedby": headingId,
+        dataset: { action: "open-form" },
+        text: t("linkOpenForm"),
+      }),
+    );
   }
   const text = pickLang(setting.prepared_text) || "";
   if (setting.email) {
-    actions.append(el("a", {
-      href: UntrainLang.mailto(setting.email, setting.email_subject, text),
-      "aria-describedby": headingId, dataset: { action: "email" }, text: t("linkEmail"),
-    }));
+    actions.append(
+      el("a", {
+        href: UntrainLang.mailto(setting.email, setting.email_subject, text),
+        "aria-describedby": headingId,
+        dataset: { action: "email" },
+        text: t("linkEmail"),
+      }),
+    );
   }
   if (text) {
-    const area = /** @type {HTMLTextAreaElement} */ (el("textarea", {
-      class: "prepared", readonly: "", rows: "4", "aria-label": t("preparedText"), hidden: "",
-      dataset: { role: "prepared-text" },
-    }));
+    const area = /** @type {HTMLTextAreaElement} */ (
+      el("textarea", {
+        class: "prepared",
+        readonly: "",
+        rows: "4",
+        "aria-label": t("preparedText"),
+        hidden: "",
+        dataset: { role: "prepared-text" },
+      })
+    );
     area.value = text;
     const note = el("span", { class: "copied", role: "status" });
     const button = el("button", {
-      type: "button", class: "secondary", "aria-describedby": headingId,
-      dataset: { action: "copy", setting: setting.id }, text: t("buttonCopy"),
+      type: "button",
+      class: "secondary",
+      "aria-describedby": headingId,
+      dataset: { action: "copy", setting: setting.id },
+      text: t("buttonCopy"),
     });
     button.addEventListener("click", () => copyPrepared(button, area, note));
     actions.append(button, note);
@@ -222,17 +249,25 @@ function renderPlatform(platform) {
   } else if (s && s.outcome === "prefilled") {
     children.push(el("p", { class: "outcome", text: t("lastPrefilled") }));
   }
-  const suspectsOff = s && s.suspects
-    ? Object.values(s.suspects).filter((x) => x && x.outcome === "turned-off").length : 0;
+  const suspectsOff =
+    s && s.suspects ? Object.values(s.suspects).filter((x) => x && x.outcome === "turned-off").length : 0;
   if (suspectsOff) children.push(el("p", { class: "outcome", text: t("suspectsTurnedOff", [String(suspectsOff)]) }));
   // Sites on hosts the platform's customers control ("*.squarespace.com"): each speaks only for
   // itself, never for the platform's row (docs/security.md, "Hosts that others control").
   const sites = s && s.sites && typeof s.sites === "object" ? Object.entries(s.sites) : [];
   if (sites.length) {
-    children.push(el("ul", { class: "sites", "aria-label": t("sitesHeading") }, sites.map(([host, site]) => el("li", {
-      dataset: { site: host, state: site && STATE_WORDS[site.state] ? site.state : "unknown" },
-      text: t("siteLine", [host, t(STATE_WORDS[site && site.state] || "stateUnreadable")]),
-    }))));
+    children.push(
+      el(
+        "ul",
+        { class: "sites", "aria-label": t("sitesHeading") },
+        sites.map(([host, site]) =>
+          el("li", {
+            dataset: { site: host, state: site && STATE_WORDS[site.state] ? site.state : "unknown" },
+            text: t("siteLine", [host, t(STATE_WORDS[site && site.state] || "stateUnreadable")]),
+          }),
+        ),
+      ),
+    );
   }
   const regions = primary && primary.regions && primary.regions.length ? primary.regions.join("; ") : "";
   if (regions) children.push(el("p", { class: "meta", text: t("regions", [regions]) }));
@@ -241,22 +276,32 @@ function renderPlatform(platform) {
   const actions = el("div", { class: "actions" });
   const main = platform.settings.find((x) => x.automation !== "guided") || null;
   if (main) {
-    actions.append(el("a", {
-      href: main.settings_url, target: "_blank", rel: "noopener noreferrer",
-      "aria-describedby": headingId, text: t("openSettings"),
-    }));
+    actions.append(
+      el("a", {
+        href: main.settings_url,
+        target: "_blank",
+        rel: "noopener noreferrer",
+        "aria-describedby": headingId,
+        text: t("openSettings"),
+      }),
+    );
   }
   if (automation === "automatic") {
-    const button = /** @type {HTMLButtonElement} */ (el("button", {
-      type: "button", "aria-describedby": headingId,
-      dataset: { action: "open-and-opt-out", platform: platform.id },
-      text: t(state === "off" ? "buttonOpenCheck" : "buttonOpenTurnOff"),
-    }));
+    const button = /** @type {HTMLButtonElement} */ (
+      el("button", {
+        type: "button",
+        "aria-describedby": headingId,
+        dataset: { action: "open-and-opt-out", platform: platform.id },
+        text: t(state === "off" ? "buttonOpenCheck" : "buttonOpenTurnOff"),
+      })
+    );
     button.addEventListener("click", () => openAndOptOut(platform.id, button));
     actions.append(button);
   }
   const hide = el("button", {
-    type: "button", class: "link", "aria-describedby": headingId,
+    type: "button",
+    class: "link",
+    "aria-describedby": headingId,
     dataset: { action: hidden.has(platform.id) ? "show-platform" : "hide-platform", platform: platform.id },
     text: t(hidden.has(platform.id) ? "buttonShowPlatform" : "buttonHidePlatform"),
   });
@@ -273,17 +318,26 @@ function renderPlatform(platform) {
     const block = guidedBlock(g, headingId, open);
     if (guided.length > 1 || automation !== "guided") block.prepend(el("p", { class: "setting", text: g.title }));
     else if (g.email && !g.form_url) {
-      block.append(el("a", {
-        href: g.settings_url, target: "_blank", rel: "noopener noreferrer",
-        "aria-describedby": headingId, text: t("openSettings"),
-      }));
+      block.append(
+        el("a", {
+          href: g.settings_url,
+          target: "_blank",
+          rel: "noopener noreferrer",
+          "aria-describedby": headingId,
+          text: t("openSettings"),
+        }),
+      );
     }
     children.push(block);
   }
-  return el("li", {
-    dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) },
-    "aria-labelledby": headingId,
-  }, children);
+  return el(
+    "li",
+    {
+      dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) },
+      "aria-labelledby": headingId,
+    },
+    children,
+  );
 }
 
 // Groups, most urgent first: training on, unknown/not checked, off (and signed out), guided.
@@ -320,9 +374,10 @@ function render() {
 
   // Keep keyboard focus across re-renders.
   const focused = /** @type {HTMLElement | null} */ (document.activeElement);
-  const focusKey = focused && focused.closest && focused.closest("li[data-platform]")
-    ? [focused.closest("li").dataset.platform, focused.tagName, focused.dataset.action || ""]
-    : null;
+  const focusKey =
+    focused && focused.closest && focused.closest("li[data-platform]")
+      ? [focused.closest("li").dataset.platform, focused.tagName, focused.dataset.action || ""]
+      : null;
   // A row whose prepared text is open or whose <details> is expanded keeps that across renders.
   const list = $("platforms");
   /** @param {Element} d */
@@ -332,22 +387,32 @@ function render() {
   for (const [id, heading, test] of GROUPS) {
     const rows = platforms.filter((p) => test(stateOf(p)) && !isHidden(p));
     if (!rows.length) continue;
-    sections.push(el("section", { class: "group", dataset: { group: id }, "aria-label": t(heading) }, [
-      el("h2", { class: "group-title", text: `${t(heading)} (${rows.length})` }),
-      el("ul", {}, rows.map(renderPlatform)),
-    ]));
+    sections.push(
+      el("section", { class: "group", dataset: { group: id }, "aria-label": t(heading) }, [
+        el("h2", { class: "group-title", text: `${t(heading)} (${rows.length})` }),
+        el("ul", {}, rows.map(renderPlatform)),
+      ]),
+    );
   }
   const folded = platforms.filter(isHidden);
   if (folded.length) {
-    const details = /** @type {HTMLDetailsElement} */ (el("details", { class: "hidden-platforms" }, [
-      el("summary", { text: t("groupHidden", [String(folded.length)]) }),
-      el("ul", {}, folded.map(renderPlatform)),
-    ]));
+    const details = /** @type {HTMLDetailsElement} */ (
+      el("details", { class: "hidden-platforms" }, [
+        el("summary", { text: t("groupHidden", [String(folded.length)]) }),
+        el("ul", {}, folded.map(renderPlatform)),
+      ])
+    );
     if (hiddenOpen) details.open = true;
     details.addEventListener("toggle", () => {
       hiddenOpen = details.open;
     });
-    sections.push(el("section", { class: "group", dataset: { group: "hidden" }, "aria-label": t("groupHidden", [String(folded.length)]) }, [details]));
+    sections.push(
+      el(
+        "section",
+        { class: "group", dataset: { group: "hidden" }, "aria-label": t("groupHidden", [String(folded.length)]) },
+        [details],
+      ),
+    );
   }
   list.replaceChildren(...sections);
   for (const d of list.querySelectorAll("details")) {
@@ -356,9 +421,11 @@ function render() {
   renderRecheck();
   if (focusKey) {
     const li = list.querySelector(`li[data-platform="${CSS.escape(focusKey[0])}"]`);
-    const again = li && [...li.querySelectorAll(/** @type {"button"} */ ("a, button"))].find(
-      (n) => n.tagName === focusKey[1] && (n.dataset.action || "") === focusKey[2],
-    );
+    const again =
+      li &&
+      [...li.querySelectorAll(/** @type {"button"} */ ("a, button"))].find(
+        (n) => n.tagName === focusKey[1] && (n.dataset.action || "") === focusKey[2],
+      );
     if (again) again.focus();
   }
 }
@@ -438,7 +505,12 @@ async function start() {
   setInterval(render, 30000);
   /** @type {PopupContext} */
   const context = {
-    t, el, send, showError, locale: LOCALE, getStatus: () => status,
+    t,
+    el,
+    send,
+    showError,
+    locale: LOCALE,
+    getStatus: () => status,
     // "Opt out everywhere" leaves out the platforms the person hid (null: none hidden, all run)
     visiblePlatforms: () => (platforms.some(isHidden) ? platforms.filter((p) => !isHidden(p)).map((p) => p.id) : null),
   };

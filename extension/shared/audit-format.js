@@ -33,8 +33,18 @@ export const MAX_CHARS = 1000000;
 export const REPEAT_MS = 10 * 60 * 1000;
 
 export const COLUMNS = [
-  "time", "event", "platform", "site", "setting", "label", "before", "after", "url", "rule_version",
-  "outcome", "message",
+  "time",
+  "event",
+  "platform",
+  "site",
+  "setting",
+  "label",
+  "before",
+  "after",
+  "url",
+  "rule_version",
+  "outcome",
+  "message",
 ];
 
 const withoutSites = (s) => {
@@ -51,7 +61,7 @@ function entryFor(platform, site, b, s, kind, time) {
     site,
     setting: s.setting ?? null,
     label: s.label || s.title || "",
-    before: b ? b.state ?? null : null,
+    before: b ? (b.state ?? null) : null,
     after: s.state ?? null,
     url: s.url ?? null,
     rule_version: s.rule_version ?? null,
@@ -107,8 +117,14 @@ export function newEntries(log, events) {
   for (const e of events) {
     if (e.event === "observed" || e.event === "signed-out") {
       const last = findLast(seen, (x) => x.platform === e.platform && (x.site ?? null) === (e.site ?? null));
-      if (last && last.event === e.event && last.setting === e.setting && last.after === e.after &&
-          e.time - last.time < REPEAT_MS) continue;
+      if (
+        last &&
+        last.event === e.event &&
+        last.setting === e.setting &&
+        last.after === e.after &&
+        e.time - last.time < REPEAT_MS
+      )
+        continue;
     }
     seen.push(e);
     fresh.push(e);
@@ -163,21 +179,27 @@ function csvCell(value) {
 export function toCsv(entries) {
   const rows = [COLUMNS.join(",")];
   for (const e of repairLog(entries ?? []).log) {
-    rows.push(COLUMNS.map((c) => csvCell(c === "time" && typeof e.time === "number"
-      ? new Date(e.time).toISOString() : e[c])).join(","));
+    rows.push(
+      COLUMNS.map((c) =>
+        csvCell(c === "time" && typeof e.time === "number" ? new Date(e.time).toISOString() : e[c]),
+      ).join(","),
+    );
   }
   return rows.join("\r\n") + "\r\n";
 }
 
 /** JSON export: { format, exported_at, entries } with ISO times next to the epoch ones. */
 export function toJson(entries, now = Date.now()) {
-  return JSON.stringify({
-    format: "untrain-audit-1",
-    exported_at: new Date(now).toISOString(),
-    entries: repairLog(entries ?? []).log.map((e) => ({
-      ...e,
-      time_iso: typeof e.time === "number" ? new Date(e.time).toISOString() : null,
-    })),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      format: "untrain-audit-1",
+      exported_at: new Date(now).toISOString(),
+      entries: repairLog(entries ?? []).log.map((e) => ({
+        ...e,
+        time_iso: typeof e.time === "number" ? new Date(e.time).toISOString() : null,
+      })),
+    },
+    null,
+    2,
+  );
 }
-

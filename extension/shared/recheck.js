@@ -26,8 +26,7 @@ export function dueForRecheck(status, platforms, now, { maxAgeMs = RECHECK_AFTER
     const automatic = (p.settings || []).some((x) => x.automation === "automatic");
     if (!automatic) continue;
     const age = now - s.checked_at;
-    const changed =
-      typeof p.version === "number" && typeof s.rule_version === "number" && s.rule_version !== p.version;
+    const changed = typeof p.version === "number" && typeof s.rule_version === "number" && s.rule_version !== p.version;
     if (!changed && age <= maxAgeMs) continue;
     due.push({
       platform: p.id,

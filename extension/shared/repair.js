@@ -84,7 +84,17 @@ export function repairReminder(value) {
 /** Audit entries (event "repaired") for repair notes. */
 export function repairEvents(notes, time = Date.now()) {
   return notes.map((message) => ({
-    time, event: "repaired", platform: null, site: null, setting: null, label: "", before: null,
-    after: null, url: null, rule_version: null, outcome: null, message,
+    time,
+    event: "repaired",
+    platform: null,
+    site: null,
+    setting: null,
+    label: "",
+    before: null,
+    after: null,
+    url: null,
+    rule_version: null,
+    outcome: null,
+    message,
   }));
 }

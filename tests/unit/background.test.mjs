@@ -39,7 +39,8 @@ describe('background message checks', () => {
 
   it('accepts the allow-listed types from the right senders', async () => {
     assert.deepEqual(await send({ type: 'classify', url: page }, content()), {
-      ok: true, page: { platform: 'linkedin', name: 'linkedin', settings_page: true, roles: ['checkbox', 'switch'] },
+      ok: true,
+      page: { platform: 'linkedin', name: 'linkedin', settings_page: true, roles: ['checkbox', 'switch'] },
     });
     const ev = await send({ type: 'evaluate', snapshot: snapshot() }, content());
     assert.equal(ev.ok, true, JSON.stringify(ev));
@@ -56,7 +57,18 @@ describe('background message checks', () => {
   });
 
   it('refuses unknown types', async () => {
-    for (const type of [undefined, '', 'eval', 'EVALUATE', 'evaluate ', 'set-status', '__proto__', 'constructor', 'toString', 1]) {
+    for (const type of [
+      undefined,
+      '',
+      'eval',
+      'EVALUATE',
+      'evaluate ',
+      'set-status',
+      '__proto__',
+      'constructor',
+      'toString',
+      1,
+    ]) {
       assert.deepEqual(await send({ type }, popup()), { ok: false, error: 'unknown message type' }, String(type));
     }
   });
@@ -70,7 +82,10 @@ describe('background message checks', () => {
       null,
     ]) {
       assert.deepEqual(await send({ type: 'status' }, sender), { ok: false, error: 'unknown sender' });
-      assert.deepEqual(await send({ type: 'evaluate', snapshot: snapshot() }, sender), { ok: false, error: 'unknown sender' });
+      assert.deepEqual(await send({ type: 'evaluate', snapshot: snapshot() }, sender), {
+        ok: false,
+        error: 'unknown sender',
+      });
     }
   });
 
@@ -92,26 +107,33 @@ describe('background message checks', () => {
     for (const type of ['status', 'platforms', 'open-and-opt-out']) {
       assert.deepEqual(await send({ type, platform: 'linkedin' }, content()), no, `${type} from a content script`);
       assert.deepEqual(
-        await send({ type, platform: 'linkedin' }, popup({ url: `chrome-extension://${'z'.repeat(32)}/popup/popup.html` })),
-        no, `${type} from another extension's page`,
+        await send(
+          { type, platform: 'linkedin' },
+          popup({ url: `chrome-extension://${'z'.repeat(32)}/popup/popup.html` }),
+        ),
+        no,
+        `${type} from another extension's page`,
       );
     }
   });
 
   it('a page speaks only about itself', async () => {
-    assert.deepEqual(
-      await send({ type: 'classify', url: 'https://x.com/settings' }, content()),
-      { ok: false, error: "url is not the sender's" },
-    );
-    assert.deepEqual(
-      await send({ type: 'evaluate', snapshot: snapshot('https://x.com/settings/grok') }, content()),
-      { ok: false, error: "snapshot is not the sender's" },
-    );
+    assert.deepEqual(await send({ type: 'classify', url: 'https://x.com/settings' }, content()), {
+      ok: false,
+      error: "url is not the sender's",
+    });
+    assert.deepEqual(await send({ type: 'evaluate', snapshot: snapshot('https://x.com/settings/grok') }, content()), {
+      ok: false,
+      error: "snapshot is not the sender's",
+    });
     for (const s of [null, 'x', {}, { url: 5 }]) {
       assert.deepEqual(await send({ type: 'evaluate', snapshot: s }, content()), { ok: false, error: 'bad snapshot' });
     }
     for (const plan of [undefined, null, 'p', {}, { setting: 5 }]) {
-      assert.deepEqual(await send({ type: 'step', snapshot: snapshot(), plan }, content()), { ok: false, error: 'bad plan' });
+      assert.deepEqual(await send({ type: 'step', snapshot: snapshot(), plan }, content()), {
+        ok: false,
+        error: 'bad plan',
+      });
     }
     assert.deepEqual(await send({ type: 'classify', url: 7 }, content()), { ok: false, error: 'bad url' });
   });
@@ -120,11 +142,20 @@ describe('background message checks', () => {
     const calls = globalThis.__calls.length;
     const big = snapshot();
     big.title = 'x'.repeat(2 * 1024 * 1024 + 1);
-    assert.deepEqual(await send({ type: 'evaluate', snapshot: big }, content()), { ok: false, error: 'message too large' });
+    assert.deepEqual(await send({ type: 'evaluate', snapshot: big }, content()), {
+      ok: false,
+      error: 'message too large',
+    });
     const many = snapshot();
     many.controls = Array.from({ length: 40000 }, (_, i) => ({ index: i, role: 'switch', name: 'n'.repeat(50) }));
-    assert.deepEqual(await send({ type: 'step', snapshot: many, plan: { setting: 'a' } }, content()), { ok: false, error: 'message too large' });
-    assert.deepEqual(await send({ type: 'status', pad: 'y'.repeat(3e6) }, popup()), { ok: false, error: 'message too large' });
+    assert.deepEqual(await send({ type: 'step', snapshot: many, plan: { setting: 'a' } }, content()), {
+      ok: false,
+      error: 'message too large',
+    });
+    assert.deepEqual(await send({ type: 'status', pad: 'y'.repeat(3e6) }, popup()), {
+      ok: false,
+      error: 'message too large',
+    });
     assert.equal(globalThis.__calls.length, calls, 'the engine was not called');
   });
 

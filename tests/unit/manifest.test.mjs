@@ -44,22 +44,40 @@ function checkManifest(m, where) {
   assert.equal(cs.world ?? 'ISOLATED', 'ISOLATED', `${where}: the isolated world, never the page's`);
   for (const key of ['exclude_matches', 'include_globs']) assert.equal(cs[key], undefined);
 
-  for (const key of ['externally_connectable', 'web_accessible_resources', 'optional_host_permissions',
-    'optional_permissions', 'content_security_policy.sandbox', 'sandbox', 'update_url', 'oauth2',
-    'key', 'chrome_url_overrides', 'devtools_page', 'options_page', 'declarative_net_request']) {
+  for (const key of [
+    'externally_connectable',
+    'web_accessible_resources',
+    'optional_host_permissions',
+    'optional_permissions',
+    'content_security_policy.sandbox',
+    'sandbox',
+    'update_url',
+    'oauth2',
+    'key',
+    'chrome_url_overrides',
+    'devtools_page',
+    'options_page',
+    'declarative_net_request',
+  ]) {
     const [a, b] = key.split('.');
     const v = b ? m[a]?.[b] : m[a];
     assert.equal(v, undefined, `${where}: no ${key}`);
   }
   for (const p of m.permissions ?? []) {
-    assert.ok(ALLOWED_PERMISSIONS.has(p), `${where}: permission ${p} is not on the allow-list (tests/unit/manifest.test.mjs, docs/permissions.md)`);
+    assert.ok(
+      ALLOWED_PERMISSIONS.has(p),
+      `${where}: permission ${p} is not on the allow-list (tests/unit/manifest.test.mjs, docs/permissions.md)`,
+    );
   }
 
   const policy = csp(m.content_security_policy?.extension_pages ?? '');
   const script = policy.get('script-src') ?? policy.get('default-src');
   assert.ok(script, `${where}: script-src is set`);
-  assert.deepEqual(script.filter((v) => v !== "'self'" && v !== "'wasm-unsafe-eval'"), [],
-    `${where}: scripts only from the package (and wasm compilation)`);
+  assert.deepEqual(
+    script.filter((v) => v !== "'self'" && v !== "'wasm-unsafe-eval'"),
+    [],
+    `${where}: scripts only from the package (and wasm compilation)`,
+  );
   const connect = policy.get('connect-src') ?? policy.get('default-src');
   assert.ok(connect, `${where}: connect-src (or default-src) is set, or connections are unrestricted`);
   assert.deepEqual(connect, ["'none'"], `${where}: connect-src 'none': no fetch, XHR, WebSocket or EventSource at all`);
@@ -86,7 +104,8 @@ describe('manifest: least privilege', () => {
     const m = JSON.parse(read('manifest.json'));
     const doc = read('docs/permissions.md');
     for (const p of m.permissions ?? []) assert.ok(doc.includes(`\`${p}\``), `docs/permissions.md mentions \`${p}\``);
-    for (const h of m.host_permissions ?? []) assert.ok(doc.includes(h.replace(/^https:\/\/|\/\*$/g, '')), `docs/permissions.md mentions ${h}`);
+    for (const h of m.host_permissions ?? [])
+      assert.ok(doc.includes(h.replace(/^https:\/\/|\/\*$/g, '')), `docs/permissions.md mentions ${h}`);
     for (const k of ['externally_connectable', 'web_accessible_resources', 'connect-src']) {
       assert.ok(doc.includes(k), `docs/permissions.md explains ${k}`);
     }
@@ -99,13 +118,12 @@ describe('shipped scripts make no network request of their own', () => {
     .readdirSync(path.join(REPO, 'extension'), { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.js') && !f.startsWith('pkg'));
-  const NETWORK = /\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|RTCPeerConnection|WebTransport)\b|new\s+(Image|Worker|SharedWorker)\s*\(|\.src\s*=|navigator\.connection|https?:\/\/(?!www\.w3\.org)[a-z0-9]/i;
+  const NETWORK =
+    /\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|RTCPeerConnection|WebTransport)\b|new\s+(Image|Worker|SharedWorker)\s*\(|\.src\s*=|navigator\.connection|https?:\/\/(?!www\.w3\.org)[a-z0-9]/i;
   for (const f of files) {
     it(`extension/${f}`, () => {
       const lines = read(`extension/${f}`).split('\n');
-      const hits = lines
-        .map((l, i) => [i + 1, l])
-        .filter(([, l]) => !/^\s*(\/\/|\*)/.test(l) && NETWORK.test(l));
+      const hits = lines.map((l, i) => [i + 1, l]).filter(([, l]) => !/^\s*(\/\/|\*)/.test(l) && NETWORK.test(l));
       assert.deepEqual(hits, [], `network API in extension/${f}`);
     });
   }

@@ -64,7 +64,9 @@ describe('message contract: the background answers every type', () => {
   it('content types from a page of the platform', async () => {
     const url = 'https://p.example/settings';
     const messages = {
-      [MSG.CLASSIFY]: { url }, [MSG.EVALUATE]: { snapshot: snapshot(url) }, [MSG.STEP]: { snapshot: snapshot(url), plan: { setting: 'a' } },
+      [MSG.CLASSIFY]: { url },
+      [MSG.EVALUATE]: { snapshot: snapshot(url) },
+      [MSG.STEP]: { snapshot: snapshot(url), plan: { setting: 'a' } },
     };
     for (const type of CONTENT_TYPES) {
       const reply = await bg.send({ type, ...messages[type] }, content(url));

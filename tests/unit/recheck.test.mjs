@@ -7,7 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { annotateReenabled, badgeText as badge, dueForRecheck, pendingRechecks } from '../../extension/shared/recheck.js';
+import {
+  annotateReenabled,
+  badgeText as badge,
+  dueForRecheck,
+  pendingRechecks,
+} from '../../extension/shared/recheck.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -26,19 +31,38 @@ describe('re-check decisions (Node, controlled clock)', () => {
       b: { state: 'off', checked_at: t0, rule_version: 1 },
       g: { state: 'off', checked_at: t0 - 30 * DAY, rule_version: 1 },
     };
-    assert.deepEqual(dueForRecheck(status, platforms, t0 + 6 * DAY).map((d) => [d.platform, d.reason]), [['b', 'rules-changed']]);
+    assert.deepEqual(
+      dueForRecheck(status, platforms, t0 + 6 * DAY).map((d) => [d.platform, d.reason]),
+      [['b', 'rules-changed']],
+    );
     const due = dueForRecheck(status, platforms, t0 + 8 * DAY + 1000);
-    assert.deepEqual(due.map((d) => [d.platform, d.reason, d.days]), [['a', 'old', 8], ['b', 'rules-changed', 8]]);
-    assert.equal(dueForRecheck(status, platforms, t0 + 7 * DAY).filter((d) => d.reason === 'old').length, 0, 'exactly 7 days is not yet old');
+    assert.deepEqual(
+      due.map((d) => [d.platform, d.reason, d.days]),
+      [
+        ['a', 'old', 8],
+        ['b', 'rules-changed', 8],
+      ],
+    );
+    assert.equal(
+      dueForRecheck(status, platforms, t0 + 7 * DAY).filter((d) => d.reason === 'old').length,
+      0,
+      'exactly 7 days is not yet old',
+    );
   });
 
   it('a reminder ends for a platform checked since; the badge says "!" only when nothing is on', () => {
-    const status = { a: { state: 'off', checked_at: t0, rule_version: 1 }, c: { state: 'off', checked_at: t0, rule_version: 1 } };
+    const status = {
+      a: { state: 'off', checked_at: t0, rule_version: 1 },
+      c: { state: 'off', checked_at: t0, rule_version: 1 },
+    };
     const reminder = { at: t0 + 8 * DAY, due: dueForRecheck(status, platforms, t0 + 8 * DAY + 1) };
     assert.equal(pendingRechecks(reminder, status).length, 2);
     assert.equal(badge(status, reminder), '!');
     const later = { ...status, a: { ...status.a, checked_at: t0 + 8 * DAY + 5 } };
-    assert.deepEqual(pendingRechecks(reminder, later).map((d) => d.platform), ['c']);
+    assert.deepEqual(
+      pendingRechecks(reminder, later).map((d) => d.platform),
+      ['c'],
+    );
     assert.equal(badge({ ...later, c: { state: 'on', checked_at: 1 } }, reminder), '1', 'the on count wins');
     assert.equal(badge({}, null), '');
   });
@@ -55,4 +79,3 @@ describe('re-check decisions (Node, controlled clock)', () => {
     assert.equal(fresh.p.was_off_at, undefined, 'first sight of "on" is not a re-enable');
   });
 });
-

@@ -8,31 +8,52 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import {
-  content, fakeApi, finding, loadBackground, popup, setting, snapshot, until,
-} from './lib/fake-extension.mjs';
+import { content, fakeApi, finding, loadBackground, popup, setting, snapshot, until } from './lib/fake-extension.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const LINKEDIN = {
-  id: 'linkedin', name: 'LinkedIn', confidence: 'high', version: 1, hosts: ['www.linkedin.com'],
-  settings: [setting('linkedin.genai-data', { settings_url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement' })],
+  id: 'linkedin',
+  name: 'LinkedIn',
+  confidence: 'high',
+  version: 1,
+  hosts: ['www.linkedin.com'],
+  settings: [
+    setting('linkedin.genai-data', {
+      settings_url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement',
+    }),
+  ],
 };
 const CHATGPT = {
-  id: 'chatgpt', name: 'ChatGPT', confidence: 'high', version: 1, hosts: ['chatgpt.com'],
+  id: 'chatgpt',
+  name: 'ChatGPT',
+  confidence: 'high',
+  version: 1,
+  hosts: ['chatgpt.com'],
   settings: [setting('chatgpt.improve-model', { settings_url: 'https://chatgpt.com/#settings/DataControls' })],
 };
 const COPILOT = {
-  id: 'copilot', name: 'Microsoft Copilot', confidence: 'medium', version: 1, hosts: ['copilot.microsoft.com'],
+  id: 'copilot',
+  name: 'Microsoft Copilot',
+  confidence: 'medium',
+  version: 1,
+  hosts: ['copilot.microsoft.com'],
   settings: [
     setting('copilot.text-training', { settings_url: 'https://copilot.microsoft.com/settings' }),
     setting('copilot.voice-training', { settings_url: 'https://copilot.microsoft.com/settings' }),
   ],
 };
 const SQUARESPACE = {
-  id: 'squarespace', name: 'Squarespace', confidence: 'high', version: 1,
+  id: 'squarespace',
+  name: 'Squarespace',
+  confidence: 'high',
+  version: 1,
   hosts: ['account.squarespace.com', '*.squarespace.com'],
-  settings: [setting('squarespace.block-ai-crawlers', { settings_url: 'https://account.squarespace.com/config/settings/crawlers' })],
+  settings: [
+    setting('squarespace.block-ai-crawlers', {
+      settings_url: 'https://account.squarespace.com/config/settings/crawlers',
+    }),
+  ],
 };
 const PLATFORMS = [LINKEDIN, CHATGPT, COPILOT, SQUARESPACE];
 const LI_PAGE = LINKEDIN.settings[0].settings_url;
@@ -69,7 +90,10 @@ afterEach(() => {
 /** Sends a step whose engine answer is `action` for `settingId`. */
 async function stepEnds(bg, url, tab, settingId, action) {
   globalThis.__engine.next_step = (s, plan) => ({ plan, action });
-  const reply = await bg.send({ type: 'step', snapshot: snapshot(url), plan: { setting: settingId } }, content(url, tab));
+  const reply = await bg.send(
+    { type: 'step', snapshot: snapshot(url), plan: { setting: settingId } },
+    content(url, tab),
+  );
   assert.equal(reply.ok, true, JSON.stringify(reply));
 }
 
@@ -90,12 +114,20 @@ describe('M1: "opt out everywhere" handles every automatic setting of a platform
     await sleep(20);
     let r = await run(bg);
     assert.equal(r.status, 'running', `still running while voice is on: ${JSON.stringify(r.results)}`);
-    assert.deepEqual(r.results.map((x) => [x.setting, x.outcome]), [['copilot.text-training', 'already-off']]);
+    assert.deepEqual(
+      r.results.map((x) => [x.setting, x.outcome]),
+      [['copilot.text-training', 'already-off']],
+    );
     assert.deepEqual(bg.api.calls.tabs.remove, [], 'the tab stays open for the second setting');
     await stepEnds(bg, CP_PAGE, tab, 'copilot.voice-training', done());
     r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the run to finish');
-    assert.deepEqual(r.results.map((x) => [x.setting, x.outcome]),
-      [['copilot.text-training', 'already-off'], ['copilot.voice-training', 'turned-off']]);
+    assert.deepEqual(
+      r.results.map((x) => [x.setting, x.outcome]),
+      [
+        ['copilot.text-training', 'already-off'],
+        ['copilot.voice-training', 'turned-off'],
+      ],
+    );
     // The summary agrees with the popup's row.
     const { status } = await bg.send({ type: 'status' }, popup());
     assert.equal(status.copilot.state, 'off');
@@ -115,7 +147,10 @@ describe('M1: "opt out everywhere" handles every automatic setting of a platform
     assert.equal((await run(bg)).status, 'running', 'voice is still on: the run waits');
     await stepEnds(bg, CP_PAGE, tab, 'copilot.voice-training', done());
     const r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the run to finish');
-    assert.deepEqual(r.results.map((x) => x.outcome), ['turned-off', 'turned-off']);
+    assert.deepEqual(
+      r.results.map((x) => x.outcome),
+      ['turned-off', 'turned-off'],
+    );
   });
 
   it('a time-out reports each setting that had not ended', async () => {
@@ -124,8 +159,13 @@ describe('M1: "opt out everywhere" handles every automatic setting of a platform
     await bg.send({ type: 'everywhere-start', platforms: ['copilot'], limit_ms: 2000 }, popup());
     await bg.send({ type: 'evaluate', snapshot: snapshot(CP_PAGE) }, content(CP_PAGE, 100));
     const r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the time-out', 5000);
-    assert.deepEqual(r.results.map((x) => [x.setting, x.outcome]),
-      [['copilot.text-training', 'already-off'], ['copilot.voice-training', 'timed-out']]);
+    assert.deepEqual(
+      r.results.map((x) => [x.setting, x.outcome]),
+      [
+        ['copilot.text-training', 'already-off'],
+        ['copilot.voice-training', 'timed-out'],
+      ],
+    );
   });
 });
 
@@ -136,7 +176,10 @@ describe('H1 (background half): a control found only by keywords is never run wi
     await bg.send({ type: 'everywhere-start', platforms: ['linkedin'] }, popup());
     await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 100));
     const r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the run to finish');
-    assert.deepEqual(r.results.map((x) => [x.setting, x.outcome]), [['linkedin.genai-data', 'not-sure']]);
+    assert.deepEqual(
+      r.results.map((x) => [x.setting, x.outcome]),
+      [['linkedin.genai-data', 'not-sure']],
+    );
   });
 });
 
@@ -144,17 +187,19 @@ describe('M3: a site on a host that others control speaks only for itself', () =
   const SITE = 'https://evil-site.squarespace.com/config/settings/crawlers';
   const sq = (state) => [finding('squarespace.block-ai-crawlers', state)];
 
-  it('cannot change the platform\'s state, its check time (the re-check) or the badge', async () => {
+  it("cannot change the platform's state, its check time (the re-check) or the badge", async () => {
     const engine = engineWith({ squarespace: sq('off') });
     const api = fakeApi();
     const old = Date.now() - 30 * 24 * 3600 * 1000;
-    api.store.local.status = { squarespace: { state: 'on', setting: 'squarespace.block-ai-crawlers', checked_at: old, settings: {} } };
+    api.store.local.status = {
+      squarespace: { state: 'on', setting: 'squarespace.block-ai-crawlers', checked_at: old, settings: {} },
+    };
     const bg = await background({ engine, api });
     const reply = await bg.send({ type: 'evaluate', snapshot: snapshot(SITE) }, content(SITE, 9));
     assert.equal(reply.ok, true);
     assert.equal(reply.site, 'evil-site.squarespace.com');
     const { status } = await bg.send({ type: 'status' }, popup());
-    assert.equal(status.squarespace.state, 'on', 'the platform\'s own state is unchanged');
+    assert.equal(status.squarespace.state, 'on', "the platform's own state is unchanged");
     assert.equal(status.squarespace.checked_at, old, 'its check time (and so its re-check) is unchanged');
     assert.equal(status.squarespace.sites['evil-site.squarespace.com'].state, 'off', 'the site has its own entry');
   });
@@ -173,7 +218,7 @@ describe('M3: a site on a host that others control speaks only for itself', () =
     assert.equal(status.squarespace.sites['evil-site.squarespace.com'].outcome, 'turned-off');
   });
 
-  it('the platform\'s own host still writes the platform\'s state', async () => {
+  it("the platform's own host still writes the platform's state", async () => {
     const engine = engineWith({ squarespace: sq('off') });
     const bg = await background({ engine });
     const own = SQUARESPACE.settings[0].settings_url;
@@ -185,7 +230,7 @@ describe('M3: a site on a host that others control speaks only for itself', () =
 });
 
 describe('M4: floods', () => {
-  it('thousands of URL changes on one tab: few status writes, and no platform\'s history pushed out', async () => {
+  it("thousands of URL changes on one tab: few status writes, and no platform's history pushed out", async () => {
     const engine = engineWith({
       linkedin: [finding('linkedin.genai-data', 'on')],
       chatgpt: [finding('chatgpt.improve-model', 'off')],
@@ -200,12 +245,18 @@ describe('M4: floods', () => {
       assert.equal(reply.ok, true);
     }
     const audit = bg.api.store.local.audit;
-    assert.ok(audit.some((e) => e.platform === 'chatgpt'), 'chatgpt\'s history is still in the log');
+    assert.ok(
+      audit.some((e) => e.platform === 'chatgpt'),
+      "chatgpt's history is still in the log",
+    );
     assert.ok(audit.filter((e) => e.platform === 'linkedin').length <= 2, `linkedin: ${audit.length} entries`);
-    assert.ok(bg.api.calls.sets.local - writes <= 4, `${bg.api.calls.sets.local - writes} storage writes for 2500 evaluations`);
+    assert.ok(
+      bg.api.calls.sets.local - writes <= 4,
+      `${bg.api.calls.sets.local - writes} storage writes for 2500 evaluations`,
+    );
   });
 
-  it('another tab\'s evaluation within the minute is still written (a re-check counts)', async () => {
+  it("another tab's evaluation within the minute is still written (a re-check counts)", async () => {
     const bg = await background({ engine: engineWith({ linkedin: [finding('linkedin.genai-data', 'off')] }) });
     await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 7));
     const first = bg.api.store.local.status.linkedin.checked_at;
@@ -216,16 +267,18 @@ describe('M4: floods', () => {
     assert.ok(bg.api.store.local.status.linkedin.checked_at > first, 'another tab: its check is written');
   });
 
-  it('a full log drops the flooding platform\'s entries first', async () => {
+  it("a full log drops the flooding platform's entries first", async () => {
     const bg = await background({ engine: engineWith() });
     const audit = await bg.module('shared/audit-format.js');
     const keep = { time: 0, event: 'turned-off', platform: 'chatgpt', setting: 's', after: 'off', url: 'u' };
     let log = [keep];
     for (let i = 1; i <= 2100; i++) {
-      log = audit.appendBounded(log, [{ time: i, event: 'changed', platform: 'linkedin', setting: 's', after: i % 2 ? 'on' : 'off', url: `u#${i}` }]);
+      log = audit.appendBounded(log, [
+        { time: i, event: 'changed', platform: 'linkedin', setting: 's', after: i % 2 ? 'on' : 'off', url: `u#${i}` },
+      ]);
     }
     assert.equal(log.length, audit.MAX_ENTRIES);
-    assert.deepEqual(log[0], keep, 'the other platform\'s entry stays');
+    assert.deepEqual(log[0], keep, "the other platform's entry stays");
   });
 });
 
@@ -247,7 +300,7 @@ describe('L1: marks of tabs opened to opt out are written one at a time', () => 
     const marks = await until(async () => {
       const m = api.store.session.auto_tabs || {};
       return m[String(runTab)] ? m : null;
-    }, 'the run tab\'s mark');
+    }, "the run tab's mark");
     assert.ok(!(String(opened.tab) in marks), 'the taken mark is gone');
     const again = await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, opened.tab));
     assert.equal(again.auto, false, 'never a second automatic opt-out in that tab');
@@ -268,7 +321,7 @@ describe('L2: a background restart in the middle of a run', () => {
     api.control.hangCreate = true;
     first.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE, 100));
     await until(() => api.calls.tabs.create.length === 2, 'the second tab being created');
-    assert.deepEqual(api.calls.tabs.remove, [100], 'the finished platform\'s tab is closed');
+    assert.deepEqual(api.calls.tabs.remove, [100], "the finished platform's tab is closed");
     // A new worker over the same storage.
     api.control.hangCreate = false;
     const second = await background({ engine, api });
@@ -276,11 +329,20 @@ describe('L2: a background restart in the middle of a run', () => {
       const r = await run(second);
       return r.current && r.current.platform === 'chatgpt' ? r : null;
     }, 'chatgpt opened by the new worker');
-    assert.deepEqual(r1.results.map((x) => [x.platform, x.outcome]), [['linkedin', 'already-off']]);
+    assert.deepEqual(
+      r1.results.map((x) => [x.platform, x.outcome]),
+      [['linkedin', 'already-off']],
+    );
     const cg = 'https://chatgpt.com/#settings/DataControls';
     await second.send({ type: 'evaluate', snapshot: snapshot(cg) }, content(cg, r1.current.tab));
     const r2 = await until(async () => ((await run(second)).status === 'finished' ? run(second) : null), 'the end');
-    assert.deepEqual(r2.results.map((x) => [x.platform, x.outcome]), [['linkedin', 'already-off'], ['chatgpt', 'already-off']]);
+    assert.deepEqual(
+      r2.results.map((x) => [x.platform, x.outcome]),
+      [
+        ['linkedin', 'already-off'],
+        ['chatgpt', 'already-off'],
+      ],
+    );
   });
 
   it('after the blank tab was created: the new worker closes it and opens the platform again', async () => {
@@ -310,7 +372,10 @@ describe('L3: the badge is cosmetic', () => {
       const bg = await background({ engine: engineWith({ linkedin: [finding('linkedin.genai-data', 'on')] }), api });
       const reply = await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE));
       assert.equal(reply.ok, true, JSON.stringify(reply));
-      assert.ok((api.store.local.audit || []).some((e) => e.platform === 'linkedin'), 'the audit entry is written');
+      assert.ok(
+        (api.store.local.audit || []).some((e) => e.platform === 'linkedin'),
+        'the audit entry is written',
+      );
     });
   }
 
@@ -324,7 +389,11 @@ describe('L3: the badge is cosmetic', () => {
 });
 
 describe('L4: corrupt or old storage is repaired, with a note in the audit log', () => {
-  for (const [what, value] of [['a list', []], ['null', null], ['a string', 'x']]) {
+  for (const [what, value] of [
+    ['a list', []],
+    ['null', null],
+    ['a string', 'x'],
+  ]) {
     it(`status stored as ${what}`, async () => {
       const api = fakeApi();
       api.store.local.status = value;
@@ -332,7 +401,10 @@ describe('L4: corrupt or old storage is repaired, with a note in the audit log',
       const reply = await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE));
       assert.equal(reply.ok, true);
       assert.equal(api.store.local.status.linkedin.state, 'on', 'the write was kept');
-      assert.ok(api.store.local.audit.some((e) => e.event === 'repaired' && /status/.test(e.message)), JSON.stringify(api.store.local.audit));
+      assert.ok(
+        api.store.local.audit.some((e) => e.event === 'repaired' && /status/.test(e.message)),
+        JSON.stringify(api.store.local.audit),
+      );
     });
   }
 
@@ -346,9 +418,18 @@ describe('L4: corrupt or old storage is repaired, with a note in the audit log',
     assert.equal(JSON.parse(audit.toJson(api.store.local.audit)).entries.length, 1);
     await bg.send({ type: 'evaluate', snapshot: snapshot(LI_PAGE) }, content(LI_PAGE));
     const log = api.store.local.audit;
-    assert.ok(log.every((e) => e && typeof e === 'object'), 'no unreadable entry left');
-    assert.ok(log.some((e) => e.event === 'repaired' && /2 unreadable audit entries/.test(e.message)), JSON.stringify(log));
-    assert.ok(log.some((e) => e.platform === 'x'), 'the readable entry stays');
+    assert.ok(
+      log.every((e) => e && typeof e === 'object'),
+      'no unreadable entry left',
+    );
+    assert.ok(
+      log.some((e) => e.event === 'repaired' && /2 unreadable audit entries/.test(e.message)),
+      JSON.stringify(log),
+    );
+    assert.ok(
+      log.some((e) => e.platform === 'x'),
+      'the readable entry stays',
+    );
   });
 
   it('auto_tabs stored as null', async () => {

@@ -8,18 +8,37 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  afterEvaluation, afterOutcome, emptyStatus, isRecentRepeat, pageUrl, putRecord, recordOf, sameButTimes,
-  STATUS_REFRESH_MS, summarise,
+  afterEvaluation,
+  afterOutcome,
+  emptyStatus,
+  isRecentRepeat,
+  pageUrl,
+  putRecord,
+  recordOf,
+  sameButTimes,
+  STATUS_REFRESH_MS,
+  summarise,
 } from '../../extension/background/status.js';
 import { finding, setting } from './lib/fake-extension.mjs';
 
 const NOW = Date.UTC(2026, 4, 3, 12);
-const evaluation = (findings, extra = {}) => ({ platform: 'p', name: 'P', signed_out: false, findings, suspected: [], ...extra });
+const evaluation = (findings, extra = {}) => ({
+  platform: 'p',
+  name: 'P',
+  signed_out: false,
+  findings,
+  suspected: [],
+  ...extra,
+});
 const at = (url = 'https://p.example/settings', now = NOW) => ({ url, now, firstSetting: null });
 
 describe('status model: evaluations', () => {
-  it('the most urgent setting is the platform\'s state (on > unknown > off > manual)', () => {
-    const next = afterEvaluation(null, evaluation([finding('a', 'off'), finding('b', 'on'), finding('c', 'unknown')]), at());
+  it("the most urgent setting is the platform's state (on > unknown > off > manual)", () => {
+    const next = afterEvaluation(
+      null,
+      evaluation([finding('a', 'off'), finding('b', 'on'), finding('c', 'unknown')]),
+      at(),
+    );
     assert.deepEqual([next.state, next.setting, next.label, next.checked_at], ['on', 'b', 'b label', NOW]);
     assert.deepEqual(Object.keys(next.settings).sort(), ['a', 'b', 'c']);
     const manual = afterEvaluation(null, evaluation([finding('g', 'manual'), finding('a', 'off')]), at());
@@ -39,9 +58,13 @@ describe('status model: evaluations', () => {
     assert.equal(afterEvaluation(null, evaluation([]), at()), null);
   });
 
-  it('a setting\'s last outcome stays while its state holds, and goes when it changes', () => {
-    const done = afterOutcome(null, { setting: 'a' }, { kind: 'done', outcome: 'turned-off', label: 'A' },
-      { info: setting('a'), url: null, now: NOW });
+  it("a setting's last outcome stays while its state holds, and goes when it changes", () => {
+    const done = afterOutcome(
+      null,
+      { setting: 'a' },
+      { kind: 'done', outcome: 'turned-off', label: 'A' },
+      { info: setting('a'), url: null, now: NOW },
+    );
     assert.deepEqual([done.state, done.outcome], ['off', 'turned-off']);
     const still = afterEvaluation(done, evaluation([finding('a', 'off')]), at());
     assert.equal(still.outcome, 'turned-off');
@@ -50,10 +73,16 @@ describe('status model: evaluations', () => {
   });
 
   it('signed out: names the stored setting, else the first automatic one, and keeps the settings', () => {
-    const out = afterEvaluation(null, evaluation([], { signed_out: true }), { ...at(), firstSetting: { id: 'x', title: 'X' } });
+    const out = afterEvaluation(null, evaluation([], { signed_out: true }), {
+      ...at(),
+      firstSetting: { id: 'x', title: 'X' },
+    });
     assert.deepEqual([out.state, out.setting, out.title, out.checked_at], ['signed-out', 'x', 'X', NOW]);
     const known = afterEvaluation(null, evaluation([finding('a', 'on')]), at());
-    const later = afterEvaluation(known, evaluation([], { signed_out: true }), { ...at(), firstSetting: { id: 'x', title: 'X' } });
+    const later = afterEvaluation(known, evaluation([], { signed_out: true }), {
+      ...at(),
+      firstSetting: { id: 'x', title: 'X' },
+    });
     assert.deepEqual([later.setting, Object.keys(later.settings)], ['a', ['a']]);
   });
 });
@@ -61,35 +90,68 @@ describe('status model: evaluations', () => {
 describe('status model: outcomes', () => {
   it('a failure keeps the state it could not change and says why', () => {
     const on = afterEvaluation(null, evaluation([finding('a', 'on')]), at());
-    const failed = afterOutcome(on, { setting: 'a' }, { kind: 'failed', reason: 'verify-failed', message: 'still on' },
-      { info: setting('a'), url: null, now: NOW + 1 });
+    const failed = afterOutcome(
+      on,
+      { setting: 'a' },
+      { kind: 'failed', reason: 'verify-failed', message: 'still on' },
+      { info: setting('a'), url: null, now: NOW + 1 },
+    );
     assert.deepEqual([failed.state, failed.outcome, failed.message], ['on', 'failed', 'still on']);
-    const noMessage = afterOutcome(on, { setting: 'a' }, { kind: 'failed', reason: 'r' }, { info: null, url: null, now: NOW });
+    const noMessage = afterOutcome(
+      on,
+      { setting: 'a' },
+      { kind: 'failed', reason: 'r' },
+      { info: null, url: null, now: NOW },
+    );
     assert.equal(noMessage.message, 'r');
   });
 
   it('a guided setting is manual whatever its plan ended with', () => {
-    const next = afterOutcome(null, { setting: 'g' }, { kind: 'done', outcome: 'prefilled' },
-      { info: setting('g', { automation: 'guided' }), url: null, now: NOW });
+    const next = afterOutcome(
+      null,
+      { setting: 'g' },
+      { kind: 'done', outcome: 'prefilled' },
+      { info: setting('g', { automation: 'guided' }), url: null, now: NOW },
+    );
     assert.deepEqual([next.state, next.settings.g.automation, next.outcome], ['manual', 'guided', 'prefilled']);
   });
 
-  it('a suspect\'s result is kept beside the platform\'s state, never instead of it', () => {
+  it("a suspect's result is kept beside the platform's state, never instead of it", () => {
     const on = afterEvaluation(null, evaluation([finding('a', 'on')]), at());
-    const next = afterOutcome(on, { setting: 'suspected', suspect: 'k' }, { kind: 'done', outcome: 'turned-off', label: 'S' },
-      { info: null, url: null, now: NOW });
+    const next = afterOutcome(
+      on,
+      { setting: 'suspected', suspect: 'k' },
+      { kind: 'done', outcome: 'turned-off', label: 'S' },
+      { info: null, url: null, now: NOW },
+    );
     assert.equal(next.state, 'on');
-    assert.deepEqual(next.suspects['suspected:k'], { outcome: 'turned-off', message: null, checked_at: NOW, state: 'off', label: 'S' });
-    const failed = afterOutcome(next, { setting: 'suspected', suspect: 'k' }, { kind: 'failed', message: 'm' },
-      { info: null, url: null, now: NOW });
+    assert.deepEqual(next.suspects['suspected:k'], {
+      outcome: 'turned-off',
+      message: null,
+      checked_at: NOW,
+      state: 'off',
+      label: 'S',
+    });
+    const failed = afterOutcome(
+      next,
+      { setting: 'suspected', suspect: 'k' },
+      { kind: 'failed', message: 'm' },
+      { info: null, url: null, now: NOW },
+    );
     assert.deepEqual([failed.suspects['suspected:k'].state, failed.suspects['suspected:k'].label], ['off', 'S']);
   });
 });
 
 describe('status model: records, sites and repeats', () => {
-  it('a site\'s record sits under the platform and never replaces the platform\'s own', () => {
+  it("a site's record sits under the platform and never replaces the platform's own", () => {
     const status = {};
-    const own = summarise(null, { a: { state: 'on', title: 'A', label: 'A' } }, [{ setting: 'a', rule_version: 2 }], 'u', NOW);
+    const own = summarise(
+      null,
+      { a: { state: 'on', title: 'A', label: 'A' } },
+      [{ setting: 'a', rule_version: 2 }],
+      'u',
+      NOW,
+    );
     putRecord(status, 'p', null, own);
     putRecord(status, 'p', 'shop.example.com', { ...emptyStatus(null), state: 'off' });
     assert.equal(recordOf(status, 'p', null).state, 'on');

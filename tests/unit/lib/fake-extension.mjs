@@ -57,17 +57,34 @@ export function platforms() { return JSON.stringify(e().platforms); }
 /** A setting as platforms() lists it. */
 export function setting(id, extra = {}) {
   return {
-    id, title: id, settings_url: `https://example.invalid/${id}`, automation: 'automatic', default: 'on',
-    form_url: null, email: null, email_subject: null, instructions: {}, prepared_text: {}, regions: [],
-    confidence: 'high', ...extra,
+    id,
+    title: id,
+    settings_url: `https://example.invalid/${id}`,
+    automation: 'automatic',
+    default: 'on',
+    form_url: null,
+    email: null,
+    email_subject: null,
+    instructions: {},
+    prepared_text: {},
+    regions: [],
+    confidence: 'high',
+    ...extra,
   };
 }
 
 /** A finding as evaluate() reports it. */
 export function finding(settingId, state, extra = {}) {
   return {
-    setting: settingId, title: settingId, state, label: `${settingId} label`, control: state === 'unknown' ? null : 0,
-    reason: state === 'unknown' ? 'unreadable' : null, matched_by: 'label', automation: 'automatic', rule_version: 1,
+    setting: settingId,
+    title: settingId,
+    state,
+    label: `${settingId} label`,
+    control: state === 'unknown' ? null : 0,
+    reason: state === 'unknown' ? 'unreadable' : null,
+    matched_by: 'label',
+    automation: 'automatic',
+    rule_version: 1,
     ...extra,
   };
 }
@@ -117,7 +134,11 @@ export function fakeApi({ delay = null } = {}) {
     runtime: {
       id: ID,
       getURL: (p) => BASE + p,
-      onMessage: { addListener: (fn) => { api.listener = fn; } },
+      onMessage: {
+        addListener: (fn) => {
+          api.listener = fn;
+        },
+      },
       onInstalled: { addListener() {} },
       onStartup: { addListener() {} },
       getManifest: () => ({}),
@@ -137,20 +158,36 @@ export function fakeApi({ delay = null } = {}) {
         if (control.hangCreate) return never();
         return { id: control.nextTab++ };
       },
-      async get(id) { return { id, url: '' }; },
+      async get(id) {
+        return { id, url: '' };
+      },
       async update(id, props) {
         calls.tabs.update.push([id, props]);
         if (control.hangUpdate) return never();
         return { id };
       },
-      async remove(id) { calls.tabs.remove.push(id); },
-      onRemoved: { addListener: (fn) => { api.removedListeners.push(fn); } },
+      async remove(id) {
+        calls.tabs.remove.push(id);
+      },
+      onRemoved: {
+        addListener: (fn) => {
+          api.removedListeners.push(fn);
+        },
+      },
     },
     alarms: {
       async create() {},
-      async get() { return undefined; },
-      async clear() { return true; },
-      onAlarm: { addListener: (fn) => { api.alarmListeners.push(fn); } },
+      async get() {
+        return undefined;
+      },
+      async clear() {
+        return true;
+      },
+      onAlarm: {
+        addListener: (fn) => {
+          api.alarmListeners.push(fn);
+        },
+      },
     },
   };
   return api;
@@ -172,10 +209,11 @@ export async function loadBackground({ engine, api = fakeApi() } = {}) {
   if (engine) globalThis.__engine = engine;
   await import(pathToFileURL(path.join(dir, 'background/background.js')).href);
   assert.ok(api.listener, 'background registered runtime.onMessage');
-  const send = (message, sender) => new Promise((resolve) => {
-    const keep = api.listener(message, sender, resolve);
-    assert.equal(keep, true, 'the listener keeps the channel open for its async reply');
-  });
+  const send = (message, sender) =>
+    new Promise((resolve) => {
+      const keep = api.listener(message, sender, resolve);
+      assert.equal(keep, true, 'the listener keeps the channel open for its async reply');
+    });
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   /** One of this instance's modules (e.g. 'shared/audit-format.js'), for its pure functions. */
   const module = (name) => import(pathToFileURL(path.join(dir, name)).href);
