@@ -1,32 +1,8 @@
 //! Parses and validates `crate/rules/*.toml` at compile time and embeds them as JSON.
 
-#[allow(dead_code)]
-#[path = "src/rule/load.rs"]
-mod load;
-#[allow(dead_code)]
-#[path = "src/rule/model.rs"]
-mod model;
-#[allow(dead_code)]
-#[path = "src/text.rs"]
-mod text;
-#[allow(dead_code)]
-#[path = "src/url.rs"]
-mod url;
-#[allow(dead_code)]
-#[path = "src/rule/validate.rs"]
-mod validate;
-
 use std::path::PathBuf;
-
-extern crate alloc;
-
-/// What `crate::prelude` is in the library (the shared modules import it).
-#[allow(unused_imports)]
-mod prelude {
-    pub use std::borrow::ToOwned;
-    pub use std::string::{String, ToString};
-    pub use std::vec::Vec;
-}
+use untrain_model::rule::{load, model};
+use untrain_model::text;
 
 fn main() {
     let manifest =

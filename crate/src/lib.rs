@@ -28,13 +28,14 @@ pub mod engine;
 pub mod harvest;
 pub mod inflate;
 pub mod json;
-pub mod rule;
 pub mod snapshot;
-pub mod text;
-pub mod url;
 pub mod vocab;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+// The rule model, text and URL helpers live in `untrain-model` (shared with `build.rs`); the
+// `crate::rule`, `crate::text` and `crate::url` paths stay as they were.
+pub use untrain_model::{rule, text, url};
 
 pub use api::{
     Action, Decision, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,

@@ -1,7 +1,8 @@
 //! A malformed rule file fails `cargo build` (build.rs validates crate/rules/*.toml) with a
 //! message that names file, rule and field.
 //!
-//! Copies the workspace's manifests, lock file and crate sources to a temporary directory,
+//! Copies the workspace's manifests, lock file and crate sources (with the `untrain-model`
+//! crate) to a temporary directory,
 //! breaks one rule there and runs `cargo build --offline` on the copy with a target directory of
 //! its own under target/ (reused between runs, so only the first run compiles the build
 //! script's dependencies). Ignored in a plain `cargo test` (it runs cargo); `./build.sh test`
@@ -58,6 +59,7 @@ fn a_bad_rule_fails_the_build_naming_file_rule_and_field() {
     std::fs::copy(root.join("crate/build.rs"), tmp.join("crate/build.rs")).expect("build.rs");
     copy_dir(&root.join("crate/src"), &tmp.join("crate/src"));
     copy_dir(&root.join("crate/rules"), &tmp.join("crate/rules"));
+    copy_dir(&root.join("crate/model"), &tmp.join("crate/model"));
     let target = root.join("target/build-fails");
 
     // break the first label of the first rule file (an empty label)

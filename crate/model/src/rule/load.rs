@@ -1,4 +1,7 @@
-//! Reading rule files from TOML text (native and `build.rs` only; the wasm build embeds JSON).
+//! Reading rule files from TOML text (feature `toml`: native code and `build.rs` only).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use super::model::{RuleError, RuleSet};
 use super::validate::{file_stem, validate_all};
