@@ -355,8 +355,12 @@ async function oursMicro(b, res, runs) {
   }
 }
 
+// An extension page to run snippets in: ours keeps its popup in popup/, the autoconsent wrapper
+// (bench/autoconsent.mjs) at the root.
+const PAGE = { ours: 'popup/popup.html', theirs: 'popup.html' };
+
 async function coldStart(b, kind, runs) {
-  const ext = await b.open(`chrome-extension://${b.extensionId}/popup/popup.html`);
+  const ext = await b.open(`chrome-extension://${b.extensionId}/${PAGE[kind]}`);
   try {
     await sleep(300);
     return await b.cdp.eval(ext.sessionId, kind === 'ours' ? OURS_COLD(runs) : THEIRS_COLD(runs), { timeout: 300000 });
@@ -425,7 +429,7 @@ async function firefoxColdStart(server, ours, theirsDir, runs) {
       await driver.installAddon(zip, true);
       await sleep(1500);
       await driver.manage().setTimeouts({ script: 300000 });
-      await driver.get(`moz-extension://${uuid}/popup/popup.html`);
+      await driver.get(`moz-extension://${uuid}/${PAGE[kind]}`);
       await sleep(500);
       const snippet = (kind === 'ours' ? OURS_COLD(runs) : THEIRS_COLD(runs)).replace(/chrome\.runtime/g, 'browser.runtime')
         .replace(/chrome\.storage/g, 'browser.storage');
