@@ -201,19 +201,22 @@ assemble() { # browser dir [pkg dir]
   rm -rf "$dir/pkg"
   mkdir -p "$dir/pkg"
   cp "$pkg/untrain.js" "$pkg/untrain_bg.wasm" "$dir/pkg/"
+  # the rules as data, read by the background only (not a web-accessible resource)
+  cp "$pkg/rules.json" "$dir/rules.json"
   node tools/manifest.mjs "$browser" manifest.json "$dir/manifest.json"
 }
 
 # Panic locations in dependencies embed the path of Cargo's source cache ($CARGO_HOME); remapped
 # so the wasm does not depend on the user or machine that builds it.
-# A 128 KiB stack instead of Rust's default 1 MiB: the engine recurses no deeper than its JSON
-# reader's 64 levels, and the background's wasm memory starts at ~0.2 MB instead of ~1.1 MB (the
+# A 128 KiB stack instead of Rust's default 1 MiB: the engine recurses no deeper than the nesting
+# of its own types (serde_json skips unknown fields' values without recursing; tests/unit/
+# shipped-engine.test.mjs sends 100,000 levels), and the background's wasm memory starts at ~0.2 MB instead of ~1.1 MB (the
 # stack comes first in linear memory: an overflow traps, it cannot overwrite data).
 wasm_rustflags() {
   printf -- '--remap-path-prefix=%s=/cargo -C link-arg=-zstack-size=131072' "${CARGO_HOME:-$HOME/.cargo}"
 }
 
-build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt
+build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt; rules.json
   local out=$1
   step "compile the engine to wasm32 (release)"
   RUSTFLAGS="$(wasm_rustflags)" cargo build -q -p untrain --lib --release --target wasm32-unknown-unknown
@@ -228,6 +231,9 @@ build_pkg() { # out dir: engine -> wasm32 -> wasm-bindgen -> wasm-opt
   step "wasm-opt -Oz (npm binaryen)"
   node_modules/.bin/wasm-opt -Oz "$out/untrain_bg.wasm" -o "$out/untrain_bg.opt.wasm"
   mv "$out/untrain_bg.opt.wasm" "$out/untrain_bg.wasm"
+
+  step "rules.json (validated by crate/build.rs; untrain rules-json)"
+  cargo run -q -p untrain -- rules-json >"$out/rules.json"
 }
 
 build() {
@@ -245,6 +251,7 @@ build() {
   mkdir -p extension/pkg
   cp build/pkg/untrain.js build/pkg/untrain_bg.wasm extension/pkg/
   cp types/extension/pkg/untrain.d.ts extension/pkg/
+  cp build/pkg/rules.json extension/rules.json
 
   step "assemble dist/chrome and dist/firefox"
   mkdir -p dist
@@ -257,6 +264,7 @@ build() {
 
   step "sizes"
   size_line build/pkg/untrain_bg.wasm
+  size_line build/pkg/rules.json
   size_line build/pkg/untrain.js
   size_line dist/untrain-chrome.zip
   size_line dist/untrain-firefox.zip

@@ -1,8 +1,8 @@
 // Where the bytes of the engine's wasm go.
 //
 //   node bench/wasm-size.mjs [shipped.wasm] [pre-opt.wasm]
-// Sections of the shipped module (dist/chrome/pkg/untrain_bg.wasm), the size of the embedded
-// rules (build.rs's rules.json.deflate), and the function bodies of the module before wasm-bindgen and
+// Sections of the shipped module (dist/chrome/pkg/untrain_bg.wasm; the rules are not in it, they
+// ship as rules.json beside it), and the function bodies of the module before wasm-bindgen and
 // wasm-opt (target/wasm32-unknown-unknown/release/untrain.wasm, which still has a name section)
 // grouped by crate. Sizes before optimisation only show proportions.
 import fs from 'node:fs';
@@ -80,7 +80,7 @@ function parse(buf) {
 }
 
 const GROUPS = [
-  ['serde_wasm_bindgen', /serde_wasm_bindgen/], ['serde', /serde/], ['float formatting (core::num::flt2dec)', /flt2dec/],
+  ['serde_wasm_bindgen', /serde_wasm_bindgen/], ['serde_json', /serde_json/], ['serde', /serde/], ['float formatting (core::num::flt2dec)', /flt2dec/],
   ['core::fmt', /core3fmt|core\.\.fmt/], ['untrain (the engine)', /untrain/], ['wasm_bindgen / js_sys', /wasm_bindgen|js_sys/],
   ['talc (allocator)', /talc/], ['dlmalloc', /dlmalloc/], ['alloc (String, Vec, collections)', /alloc|hashbrown/],
   ['core::unicode', /unicode/],
@@ -89,20 +89,7 @@ const GROUPS = [
 
 export function wasmSections(file) {
   const { sections } = parse(fs.readFileSync(file));
-  // the embedded rules: rules.json.deflate (what the data section holds) and the JSON it inflates to
-  let rules = 0;
-  let rulesJson = 0;
-  const outDir = path.join(REPO, 'target/wasm32-unknown-unknown/release/build');
-  if (fs.existsSync(outDir)) {
-    const cands = fs.readdirSync(outDir).filter((d) => d.startsWith('untrain-'))
-      .map((d) => path.join(outDir, d, 'out')).filter((o) => fs.existsSync(path.join(o, 'rules.json.deflate')))
-      .sort((a, b) => fs.statSync(path.join(b, 'rules.json.deflate')).mtimeMs - fs.statSync(path.join(a, 'rules.json.deflate')).mtimeMs);
-    if (cands.length) {
-      rules = fs.statSync(path.join(cands[0], 'rules.json.deflate')).size;
-      rulesJson = fs.statSync(path.join(cands[0], 'rules.json')).size;
-    }
-  }
-  return { code: sections.code ?? 0, data: sections.data ?? 0, rules, rulesJson, sections };
+  return { code: sections.code ?? 0, data: sections.data ?? 0, sections };
 }
 
 export function attribution(file) {
@@ -123,7 +110,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const s = wasmSections(shipped);
   console.log(`${shipped}: ${fs.statSync(shipped).size} bytes`);
   for (const [k, v] of Object.entries(s.sections)) console.log(`  section ${k.padEnd(10)} ${String(v).padStart(8)}`);
-  console.log(`  embedded rules ${s.rules} bytes (inside data; DEFLATE of ${s.rulesJson} bytes of JSON)`);
   if (fs.existsSync(pre)) {
     const a = attribution(pre);
     console.log(`${pre} (before wasm-bindgen + wasm-opt): function bodies ${a.total} bytes`);

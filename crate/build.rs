@@ -1,4 +1,6 @@
-//! Parses and validates `crate/rules/*.toml` at compile time and embeds them as JSON.
+//! Parses and validates `crate/rules/*.toml` at compile time (a malformed rule fails the build)
+//! and writes them as JSON to `$OUT_DIR/rules.json`: the extension packages that file
+//! (`untrain rules-json`, `build.sh`) and the native engine embeds it (`untrain::RULES_JSON`).
 
 use std::path::PathBuf;
 use untrain_model::rule::{load, model};
@@ -48,7 +50,7 @@ fn main() {
         }
         panic!("invalid rules:\n{}", errors.join("\n"));
     }
-    // fixtures, notes and sources are for people and tests only; keep the embedded rules small
+    // fixtures, notes and sources are for people and tests only; keep the shipped rules small
     let sets: Vec<model::RuleSet> = sets
         .into_iter()
         .map(|mut s| {
@@ -74,20 +76,6 @@ fn main() {
         Ok(j) => j,
         Err(e) => panic!("cannot serialise rules: {e}"),
     };
-    // the wasm module embeds the rules DEFLATE-compressed (src/inflate.rs reads them back):
-    // about a quarter of the JSON's size
-    let mut packed = Vec::new();
-    if let Err(e) = zopfli::compress(
-        zopfli::Options::default(),
-        zopfli::Format::Deflate,
-        json.as_bytes(),
-        &mut packed,
-    ) {
-        panic!("cannot compress the rules: {e}");
-    }
-    if let Err(e) = std::fs::write(out.join("rules.json.deflate"), packed) {
-        panic!("cannot write rules.json.deflate: {e}");
-    }
     if let Err(e) = std::fs::write(out.join("rules.json"), json) {
         panic!("cannot write rules.json: {e}");
     }

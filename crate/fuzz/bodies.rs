@@ -65,28 +65,11 @@ struct Input {
     plan: Option<Plan>,
 }
 
-/// Snapshot JSON: decode (with the shipped reader and with serde: they agree), evaluate, plan
+/// Snapshot JSON: decode (serde_json, as the wasm module does), evaluate, plan
 /// every setting of the embedded rules (and the given plan). A click always names a control of the snapshot, with its role and name, that is the
 /// setting's control reading on (first step, unless it opens a tab) or another control (menu
 /// steps).
 pub fn snapshot(data: &[u8]) {
-    // the reader the wasm module uses (codec) never panics, and where serde reads the same
-    // text, both read the same snapshot and plan (serde refuses some texts codec takes, such as
-    // a repeated key or a lone surrogate escape, which JSON.parse takes too)
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let (Ok(a), Ok(b)) = (
-            untrain::codec::snapshot(text),
-            serde_json::from_str::<Snapshot>(text),
-        ) {
-            assert_eq!(a, b, "codec and serde read the snapshot differently");
-        }
-        if let (Ok(a), Ok(b)) = (
-            untrain::codec::plan(text),
-            serde_json::from_str::<Plan>(text),
-        ) {
-            assert_eq!(a, b, "codec and serde read the plan differently");
-        }
-    }
     let (snap, plan) = match serde_json::from_slice::<Input>(data) {
         Ok(i) => (i.snapshot, i.plan),
         Err(_) => match serde_json::from_slice::<Snapshot>(data) {

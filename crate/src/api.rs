@@ -1,6 +1,6 @@
 //! The engine's wire types (what `classify`, `evaluate`, `next_step` and `platforms` answer,
 //! and the plan the shell sends back) and the limits that bound a plan. Their JSON shape is
-//! fixed by `docs/architecture.md`; `codec.rs` writes the same shape for the wasm facade.
+//! fixed by `docs/architecture.md`; serde writes it, natively and in the wasm module.
 
 #[allow(unused_imports)]
 use crate::prelude::*;

@@ -22,12 +22,9 @@ pub(crate) mod prelude {
 use crate::prelude::*;
 
 pub mod api;
-pub mod codec;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
-pub mod inflate;
-pub mod json;
 pub mod snapshot;
 pub mod vocab;
 #[cfg(target_arch = "wasm32")]
@@ -45,29 +42,27 @@ pub use engine::{keywords, Engine};
 pub use rule::model::{RuleError, RuleSet, Setting};
 pub use snapshot::{Control, Snapshot};
 
-/// The rule sets embedded at build time (`$OUT_DIR/rules.json`, written by `build.rs`).
+/// The validated rule sets as JSON (`$OUT_DIR/rules.json`, written by `build.rs`): what the
+/// extension packages as `rules.json` (`untrain rules-json` prints it for `build.sh`) and hands
+/// to the wasm module's `load`. Native builds only: the wasm module does not carry the rules.
+#[cfg(not(target_arch = "wasm32"))]
 pub const EMBEDDED_RULES: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
-
-/// The same JSON, DEFLATE-compressed (`$OUT_DIR/rules.json.deflate`): what the engine reads.
-pub const EMBEDDED_RULES_DEFLATE: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/rules.json.deflate"));
 
 /// Engine errors.
 #[derive(Debug)]
 pub enum Error {
-    /// The embedded rules could not be read.
-    Embedded(String),
+    /// The rules JSON could not be read.
+    Rules(String),
     /// Rule sets failed validation.
     InvalidRules(String),
 }
 
 impl Error {
-    /// `embedded rules: ...` / `invalid rules: ...`: the one text of the error, for `Display`
-    /// and for the wasm facade (built without `core::fmt`, which the module otherwise does not
-    /// need).
+    /// `rules.json: ...` / `invalid rules: ...`: the one text of the error, for `Display`
+    /// and for the wasm facade.
     pub fn message(&self) -> String {
         match self {
-            Error::Embedded(d) => ["embedded rules: ", d].concat(),
+            Error::Rules(d) => ["rules.json: ", d].concat(),
             Error::InvalidRules(d) => ["invalid rules: ", d].concat(),
         }
     }
@@ -82,15 +77,21 @@ impl core::fmt::Display for Error {
 impl core::error::Error for Error {}
 
 impl Engine {
-    /// An engine over the rules embedded at build time (validated by `build.rs`), inflated
-    /// and read with the engine's own small decoder and JSON reader (`inflate`, `codec`) on
-    /// every target, so native tests run the code the wasm module runs.
-    pub fn embedded() -> Result<Engine, Error> {
-        let json = inflate::inflate(EMBEDDED_RULES_DEFLATE)
-            .map_err(|e| Error::Embedded(e.0.to_string()))
-            .and_then(|b| String::from_utf8(b).map_err(|_| Error::Embedded("not utf-8".into())))?;
-        let sets = codec::rule_sets(&json).map_err(|e| Error::Embedded(e.message()))?;
+    /// An engine over rule sets as JSON, as `build.rs` writes them (the extension's
+    /// `rules.json`, read once by the wasm module's `load`). The sets are trusted, not
+    /// validated again: `build.rs` validated them, and the file ships in the same signed
+    /// package as the module (it is not a web-accessible resource).
+    pub fn from_rules_json(json: &str) -> Result<Engine, Error> {
+        let sets: Vec<RuleSet> =
+            serde_json::from_str(json).map_err(|e| Error::Rules(e.to_string()))?;
         Ok(Engine::trusted(sets))
+    }
+
+    /// An engine over the rules built into the native library ([`EMBEDDED_RULES`]), read by
+    /// [`Engine::from_rules_json`]: the code the wasm module runs on `rules.json`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn embedded() -> Result<Engine, Error> {
+        Engine::from_rules_json(EMBEDDED_RULES)
     }
 
     /// Parses and validates rule files given as `(path, text)` pairs, including their fixture

@@ -9,6 +9,7 @@ const USAGE: &str = "usage:
   untrain scan --url URL FILE.html
   untrain snapshot --url URL FILE.html
   untrain hosts
+  untrain rules-json
   untrain coverage [--dir crate/rules] [--check README.md | --write README.md]";
 
 /// Markers of the generated coverage section in the README.
@@ -407,6 +408,14 @@ fn main() -> ExitCode {
                 }
                 Err(c) => c,
             }
+        }
+        // the validated rules as build.rs wrote them: build.sh packages them as rules.json
+        "rules-json" => {
+            if !rest.is_empty() {
+                return usage("rules-json takes no arguments");
+            }
+            print!("{}", untrain::EMBEDDED_RULES);
+            ExitCode::SUCCESS
         }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A page snapshot: page context plus interactive controls.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -23,8 +23,22 @@ pub struct Snapshot {
     pub has_password: bool,
     /// The harvester hit its bound.
     pub truncated: bool,
-    /// Controls in document order.
+    /// Controls in document order: each index above the one before.
+    #[serde(deserialize_with = "controls_in_order")]
     pub controls: Vec<Control>,
+}
+
+/// Reads `controls`, refusing indices that do not increase: they follow the shell's element
+/// order, and two controls with one index could make a plan name one element and mean another.
+fn controls_in_order<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Control>, D::Error> {
+    let controls = Vec::<Control>::deserialize(d)?;
+    match controls.windows(2).position(|w| w[1].index <= w[0].index) {
+        None => Ok(controls),
+        Some(i) => Err(serde::de::Error::custom(format_args!(
+            "controls[{}].index: not above the previous control's index",
+            i + 1
+        ))),
+    }
 }
 
 /// One interactive control of the page.

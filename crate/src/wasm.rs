@@ -1,16 +1,19 @@
 //! wasm-bindgen facade for the extension's background context: plain functions over one
 //! engine per module instance. Every function takes and returns JSON text (formats:
-//! docs/architecture.md); a text starting with `error: ` is an error instead (JSON never
-//! starts with `e`). `extension/engine.js` wraps this in objects and exceptions.
+//! docs/architecture.md), read and written by serde_json; a text starting with `error: ` is an
+//! error instead (JSON never starts with `e`). `extension/background/engine.js` wraps this in
+//! objects and exceptions.
 //!
-//! Text instead of JS objects keeps serde's generic code out of the module (see `codec`), and
-//! functions instead of an exported class keep wasm-bindgen's per-object glue out.
+//! JSON text rather than JS objects through serde-wasm-bindgen, and functions rather than an
+//! exported class: docs/architecture.md ("Crates") gives the measurements.
 
-use crate::codec;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::snapshot::Snapshot;
+use crate::Plan;
 use alloc::boxed::Box;
 use once_cell::race::OnceBox;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Talc: smaller in the module than dlmalloc (what std uses on wasm32), and faster.
@@ -37,13 +40,25 @@ fn with_engine(f: impl FnOnce(&crate::Engine) -> String) -> String {
     }
 }
 
-/// Loads the embedded rules; `""` when done (or done before), else `error: ...`.
+/// `value` as JSON text (the engine's types always serialise; an error text otherwise).
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| error(&e.to_string()))
+}
+
+/// `what` read as JSON; the error names what could not be read
+/// (`snapshot: invalid type: string "x", expected usize at line 1 column 30`).
+fn read<'a, T: serde::Deserialize<'a>>(what: &str, text: &'a str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| error(&[what, ": ", &e.to_string()].concat()))
+}
+
+/// Loads the rules: the text of the packaged `rules.json` (written and validated by
+/// `build.rs`). `""` when done (or done before), else `error: ...`.
 #[wasm_bindgen]
-pub fn load() -> String {
+pub fn load(rules_json: &str) -> String {
     if ENGINE.get().is_some() {
         return String::new();
     }
-    match crate::Engine::embedded() {
+    match crate::Engine::from_rules_json(rules_json) {
         Ok(e) => {
             let _ = ENGINE.set(Box::new(e));
             String::new()
@@ -56,31 +71,34 @@ pub fn load() -> String {
 /// form_url, email, email_subject, instructions, prepared_text, regions, confidence }] }]`
 #[wasm_bindgen]
 pub fn platforms() -> String {
-    with_engine(|e| codec::platforms(e.rule_sets()))
+    with_engine(|e| json(&e.platforms()))
 }
 
 /// `null` or `{ platform, name, settings_page, roles }`.
 #[wasm_bindgen]
 pub fn classify(url: &str) -> String {
-    with_engine(|e| codec::page_info(e.classify(url).as_ref()))
+    with_engine(|e| json(&e.classify(url)))
 }
 
 /// Evaluates a snapshot: `{ platform, name, signed_out, findings, suspected }`.
 #[wasm_bindgen]
 pub fn evaluate(snapshot: &str) -> String {
-    with_engine(|e| match codec::snapshot(snapshot) {
-        Ok(snap) => codec::evaluation(&e.evaluate(&snap)),
-        // "snapshot.controls[3].index: expected an integer", "snapshot: not json: ..."
-        Err(err) => error(&err.within("snapshot").message()),
+    with_engine(|e| match read::<Snapshot>("snapshot", snapshot) {
+        Ok(snap) => json(&e.evaluate(&snap)),
+        Err(err) => err,
     })
 }
 
 /// Plans the next action: `{ plan, action }`.
 #[wasm_bindgen]
 pub fn next_step(snapshot: &str, plan: &str) -> String {
-    with_engine(|e| match (codec::snapshot(snapshot), codec::plan(plan)) {
-        (Ok(snap), Ok(plan)) => codec::decision(&e.next_step(&snap, plan)),
-        (Err(err), _) => error(&err.within("snapshot").message()),
-        (_, Err(err)) => error(&err.within("plan").message()),
+    with_engine(|e| {
+        match (
+            read::<Snapshot>("snapshot", snapshot),
+            read::<Plan>("plan", plan),
+        ) {
+            (Ok(snap), Ok(plan)) => json(&e.next_step(&snap, plan)),
+            (Err(err), _) | (_, Err(err)) => err,
+        }
     })
 }

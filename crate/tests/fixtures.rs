@@ -225,8 +225,8 @@ fn every_fixture_reads_as_expected_and_plans_safely() {
     eprintln!("{checked} fixtures checked");
 }
 
-// That the embedded rules are the rule files (less fixtures, notes, sources and redundant `never`
-// words) is checked in codec.rs, which reads them as the wasm module does.
+// That the shipped rules are the rule files (less fixtures, notes, sources and redundant `never`
+// words) is checked in wire.rs.
 
 /// Every text a rule makes the engine click (its labels, its steps' `choose`/`confirm`/`open-tab`
 /// texts, its `off_option`s) is free of destructive words, built-in and its own `never` ones

@@ -42,7 +42,7 @@ let enginePromise = null;
 /** @returns {Promise<Engine>} */
 function engine() {
   if (!enginePromise) {
-    const loading = loadEngine(api.runtime.getURL("pkg/untrain_bg.wasm"));
+    const loading = loadEngine(api.runtime.getURL("pkg/untrain_bg.wasm"), api.runtime.getURL("rules.json"));
     enginePromise = loading;
     // A failed load is retried on the next message instead of failing forever.
     loading.catch(() => {

@@ -70,9 +70,11 @@
     "image", "reset", "button",
   ]);
 
+  // Well formed: a lone surrogate (which a page may put in any text) would make the snapshot
+  // JSON that the engine refuses (serde_json reads only real characters).
   function collapse(s) {
     if (s == null || s === "") return ""; // most attributes asked for are absent
-    return String(s).replace(WS, " ").trim();
+    return String(s).replace(WS, " ").trim().toWellFormed();
   }
 
   // Cut to `max` UTF-16 code units, never splitting a surrogate pair.

@@ -135,6 +135,7 @@ forEachBrowser('hostile page (2)', (ctx) => {
           img('icons/icon-16.png').then((r) => { out['icons/icon-16.png'] = r; }),
           get('manifest.json').then((r) => { out['manifest.json'] = r; }),
           get('pkg/untrain_bg.wasm').then((r) => { out['pkg/untrain_bg.wasm'] = r; }),
+          get('rules.json').then((r) => { out['rules.json'] = r; }),
         ]).then(() => done(out));
       `, b.extensionBase);
       for (const [p, r] of Object.entries(files)) {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { shippedBuilt, shippedModule } from '../e2e/lib/shipped-engine.mjs';
+import { shippedBuilt, shippedModule, shippedRules } from '../e2e/lib/shipped-engine.mjs';
 
 describe('the shipped engine after a trap', () => {
   it('is replaced by a fresh instance that answers', { skip: shippedBuilt() ? false : 'dist/ not built' }, async () => {
@@ -28,7 +28,7 @@ describe('the shipped engine after a trap', () => {
         m.__wbg_reset_state();
       },
     };
-    const e = wrap(module);
+    const e = wrap(module, shippedRules());
     const url = 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement';
     const snapshot = { url, lang: 'en', title: '', headings: [], dialogs: [], controls: [] };
     assert.throws(() => e.evaluate(snapshot), WebAssembly.RuntimeError);

@@ -92,9 +92,7 @@ impl Engine {
         &self.sets
     }
 
-    /// The platforms and their settings (the popup's list), as serde types. The wasm facade
-    /// writes the same JSON straight from the rule sets (`codec::platforms`, no copies);
-    /// `crate/tests/codec.rs` checks the two agree.
+    /// The platforms and their settings (the popup's list).
     pub fn platforms(&self) -> Vec<PlatformInfo> {
         self.sets
             .iter()

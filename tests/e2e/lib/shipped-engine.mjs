@@ -11,6 +11,9 @@ import { CHROME_DIR } from './browsers.mjs';
 /** Whether dist/ holds a built engine. */
 export const shippedBuilt = () => fs.existsSync(path.join(CHROME_DIR, 'pkg/untrain_bg.wasm'));
 
+/** The packaged rules.json's text. */
+export const shippedRules = () => fs.readFileSync(path.join(CHROME_DIR, 'rules.json'), 'utf8');
+
 /** { module, wrap }: the instantiated wasm-bindgen module and engine.js's wrap(). */
 export async function shippedModule() {
   // .mjs copies: Node would otherwise guess the module type of the .js files (and warn)
@@ -32,5 +35,5 @@ export async function shippedModule() {
 /** The shipped engine's object API (engine.js's wrap over the module). */
 export async function shippedEngine() {
   const { module, wrap } = await shippedModule();
-  return wrap(module);
+  return wrap(module, shippedRules());
 }

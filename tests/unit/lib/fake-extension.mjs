@@ -33,7 +33,7 @@ const page = (url) => {
   return p ? { platform: p.id, name: p.name, settings_page: true, roles: ['checkbox', 'switch'] } : null;
 };
 export default async function init() {}
-export function load() { globalThis.__calls.push('load'); return ''; }
+export function load(rules) { globalThis.__calls.push('load'); return typeof rules === 'string' ? '' : 'error: no rules'; }
 export function __wbg_reset_state() { globalThis.__calls.push('reset'); }
 export function classify(url) { return JSON.stringify(page(url)); }
 export function evaluate(text) {
@@ -206,6 +206,12 @@ export async function loadBackground({ engine, api = fakeApi() } = {}) {
   fs.writeFileSync(path.join(dir, 'pkg/untrain.js'), FAKE_PKG);
   globalThis.chrome = api;
   globalThis.__calls = globalThis.__calls || [];
+  // background/engine.js fetches the packaged rules.json (the fake engine ignores its text)
+  if (!globalThis.__realFetch) globalThis.__realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => {
+    if (String(url) === `${BASE}rules.json`) return new Response('[]');
+    return globalThis.__realFetch(url);
+  };
   if (engine) globalThis.__engine = engine;
   await import(pathToFileURL(path.join(dir, 'background/background.js')).href);
   assert.ok(api.listener, 'background registered runtime.onMessage');

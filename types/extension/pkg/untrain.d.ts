@@ -3,7 +3,7 @@
 // resolve here, so tsc checks engine.js against it and never reads the generated code.
 export default function init(options?: { module_or_path: string | URL | BufferSource }): Promise<unknown>;
 export function initSync(options: { module: BufferSource }): unknown;
-export function load(): string;
+export function load(rules_json: string): string;
 export function platforms(): string;
 export function classify(url: string): string;
 export function evaluate(snapshot: string): string;
