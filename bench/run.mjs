@@ -728,7 +728,7 @@ function render(r) {
   row('background cold start, rules ready: wasm instantiate + `load()` / autoconsent: read its compact rules from storage.local (what its worker does for every frame\'s `init`)', r.cold.ours.map((x) => x.instantiate + x.engine), r.cold.theirs.map((x) => x.storageGet), 'ms', 'extension page of each extension');
   row('rules loaded from the package: same for ours / autoconsent: fetch + parse `compact-rules.json` and `rules.json` (its install-time `loadRules`)', r.cold.ours.map((x) => x.instantiate + x.engine), r.cold.theirs.map((x) => x.total), 'ms');
   row('… of which instantiate (fetch + compile + instantiate the wasm)', r.cold.ours.map((x) => x.instantiate), null);
-  row('… of which `load()` (parse the embedded rules)', r.cold.ours.map((x) => x.engine), null);
+  row('… of which `load()` (parse rules.json)', r.cold.ours.map((x) => x.engine), null);
   row('… module import of `untrain.js` (fresh URL each time)', r.cold.ours.map((x) => x.import), null);
   row('first `classify()` after instantiate (lazy compilation of the wasm functions it touches)', r.cold.ours.map((x) => x.classify), null, 'ms', `very first instance in this browser: instantiate ${fmt(r.cold.ours[0].instantiate)} + load() ${fmt(r.cold.ours[0].engine)} + classify ${fmt(r.cold.ours[0].classify)} ms`);
   if (r.wake) {

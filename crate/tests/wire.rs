@@ -37,7 +37,7 @@ fn the_shipped_rules_load() {
     }
 }
 
-/// Also fails when the embedded rules are stale (rebuild).
+/// Also fails when the shipped rules are stale (rebuild).
 #[test]
 fn embedded_rules_are_the_rule_files_with_nothing_that_matters_left_out() {
     let files = Engine::load_toml(&rule_files()).expect("valid rules");

@@ -174,7 +174,7 @@ pub enum Confidence {
 }
 
 /// How far public evidence backs a setting's rule (`../shared/research/rule-evidence.md`): the
-/// README's coverage table shows it. People and tests only: the embedded rules carry none.
+/// README's coverage table shows it. People and tests only: the shipped rules.json carries none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Evidence {
@@ -411,7 +411,7 @@ impl core::error::Error for RuleError {}
 /// "deletion"; `wis$` only the whole word), so reordered wording ("Clear chat history") is
 /// caught by one stem. Words that mean "turn off" (deactivate, deaktivieren, désactiver,
 /// desactivar, desativar, disattiva, uitschakelen, opt out) are not here: rules click them.
-/// Shared with `build.rs`, which leaves out of the embedded rules the `never` words that one
+/// Shared with `build.rs`, which leaves out of the shipped rules the `never` words that one
 /// of these already catches.
 pub const DESTRUCTIVE: &[&str] = &[
     // en

@@ -104,7 +104,7 @@ fn check_texts(
 }
 
 /// Validates one rule set read from `file` (path shown in messages).
-/// `fixtures`: also check the fixture list (not done for embedded rules, which drop it).
+/// `fixtures`: also check the fixture list (not done for the shipped rules, which drop it).
 pub fn validate_set(file: &str, set: &RuleSet, fixtures: bool) -> Vec<RuleError> {
     let mut errs = Vec::new();
     let stem = file_stem(file);
