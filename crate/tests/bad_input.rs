@@ -26,21 +26,6 @@ off_means = "unchecked"
 roles = ["switch"]
 labels = { en = ["Use my data for AI"] }
 steps = [{ do = "click-control" }, { do = "verify" }]
-
-[[setting.fixture]]
-file = "demo/on.en.html"
-url = "https://demo.example/settings/ai2"
-expect = "on"
-
-[[setting.fixture]]
-file = "demo/off.en.html"
-url = "https://demo.example/settings/ai2"
-expect = "off"
-
-[[setting.fixture]]
-file = "demo/unknown.en.html"
-url = "https://demo.example/settings/ai2"
-expect = "unknown"
 "#;
 
 const STEPS: &str = r#"steps = [{ do = "click-control" }, { do = "verify" }]"#;
@@ -275,7 +260,10 @@ fn cases() -> Vec<(
         // duplicate ids
         (
             "duplicate id in one file",
-            format!("{GOOD}{SECOND}"),
+            format!(
+                "{GOOD}{SECOND}{}",
+                common::fixtures_toml("demo", "https://demo.example/settings/ai2")
+            ),
             "demo.ai",
             "id",
             "duplicate setting id",

@@ -6,6 +6,8 @@
 //! `click-control` on a setting whose label is the phrase (reading on), and `choose` with the
 //! phrase as the choice's text and a menu item named so.
 
+mod common;
+
 use untrain::{Action, Control, Engine, FailReason, Plan, Snapshot};
 
 /// Destructive phrases, by language.
@@ -163,21 +165,7 @@ default = "on"
 roles = ["switch"]
 labels = {{ en = [{label}] }}
 steps = [{{ do = "click-control" }}, {{ do = "verify" }}]
-
-[[setting.fixture]]
-file = "gen/on.en.html"
-url = "https://gen.example/toggle"
-expect = "on"
-
-[[setting.fixture]]
-file = "gen/off.en.html"
-url = "https://gen.example/toggle"
-expect = "off"
-
-[[setting.fixture]]
-file = "gen/unknown.en.html"
-url = "https://gen.example/toggle"
-expect = "unknown"
+{toggle_fixtures}
 
 [[setting]]
 id = "gen.menu"
@@ -189,24 +177,11 @@ default = "on"
 roles = ["button"]
 labels = {{ en = ["Model training"] }}
 steps = [{{ do = "click-control" }}, {{ do = "choose", text = {{ en = [{choice}] }} }}, {{ do = "verify" }}]
-
-[[setting.fixture]]
-file = "gen/on.en.html"
-url = "https://gen.example/menu"
-expect = "on"
-
-[[setting.fixture]]
-file = "gen/off.en.html"
-url = "https://gen.example/menu"
-expect = "off"
-
-[[setting.fixture]]
-file = "gen/unknown.en.html"
-url = "https://gen.example/menu"
-expect = "unknown"
-"#,
+{menu_fixtures}"#,
         label = toml_str(label),
         choice = toml_str(choice),
+        toggle_fixtures = common::fixtures_toml("gen", "https://gen.example/toggle"),
+        menu_fixtures = common::fixtures_toml("gen", "https://gen.example/menu"),
     );
     let sets = Engine::load_toml(&[("crate/rules/gen.toml", text.as_str())])
         .unwrap_or_else(|e| panic!("{label:?} / {choice:?}: {e:?}"));

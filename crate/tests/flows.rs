@@ -5,18 +5,11 @@
 
 mod common;
 
-use std::path::Path;
+use common::{click_index, outcome, page};
+
 use untrain::harvest::harvest;
 use untrain::rule::model::Automation;
 use untrain::{Action, Engine, FailReason, MatchedBy, Outcome, Plan, Reason, Snapshot, State};
-
-fn page(file: &str, url: &str) -> Snapshot {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(file);
-    let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-    harvest(&html, url)
-}
 
 fn engine() -> Engine {
     Engine::embedded().expect("embedded rules")
@@ -59,10 +52,7 @@ fn gemini_menu_chooses_the_non_destructive_turn_off() {
     let button = f.control.expect("control");
     // 1. the "Turn off" button
     let d = e.next_step(&on, Plan::new("gemini.keep-activity"));
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == button),
-        "{d:?}"
-    );
+    assert_eq!(click_index(&d), Some(button), "{d:?}");
     // 2. the menu is not open yet: wait (verified: the choice must appear before it is clicked)
     let d = e.next_step(&on, d.plan);
     assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
@@ -94,16 +84,7 @@ fn gemini_menu_chooses_the_non_destructive_turn_off() {
     let d = e.next_step(&off, d.plan);
     assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
     let d = e.next_step(&off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::TurnedOff), "{d:?}");
     assert_eq!(d.plan.clicked.len(), 2);
 }
 
@@ -168,40 +149,16 @@ fn copilot_opens_the_privacy_tab_then_turns_off_both_settings() {
         .control
         .expect("voice");
     let d = e.next_step(&shown, d.plan);
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == text),
-        "{d:?}"
-    );
+    assert_eq!(click_index(&d), Some(text), "{d:?}");
     flip(&mut shown, text);
     let d = until_action(&e, &shown, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::TurnedOff), "{d:?}");
     // the shell runs the second setting in turn; its tab is open now (open-tab is skipped)
     let d = e.next_step(&shown, Plan::new("copilot.voice-training"));
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == voice),
-        "{d:?}"
-    );
+    assert_eq!(click_index(&d), Some(voice), "{d:?}");
     flip(&mut shown, voice);
     let d = until_action(&e, &shown, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::TurnedOff), "{d:?}");
     let ev = e.evaluate(&shown);
     assert!(ev.findings.iter().all(|f| f.state == State::Off), "{ev:?}");
 }
@@ -232,24 +189,12 @@ fn medium_radio_group_selects_minimize() {
         .map(|c| c.index)
         .expect("other radio");
     let d = e.next_step(&s, Plan::new("medium.third-party-ai"));
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == min),
-        "{d:?}"
-    );
+    assert_eq!(click_index(&d), Some(min), "{d:?}");
     // the browser checks the clicked radio and unchecks the other one
     flip(&mut s, min);
     flip(&mut s, max);
     let d = until_action(&e, &s, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::TurnedOff), "{d:?}");
     let off = page("medium/off.en.html", url);
     assert_eq!(finding(&e, &off, "medium.third-party-ai").state, State::Off);
 }
@@ -317,16 +262,7 @@ fn select_reads_the_selected_option_and_selects_the_off_option() {
     }
     let off = select_page("Disabled");
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::TurnedOff), "{d:?}");
     // a list without an off option: no selection at all
     let mut odd = select_page("Enabled");
     odd.controls[0].options = vec!["Enabled".into(), "Delete my content".into()];
@@ -387,30 +323,12 @@ fn guided_meta_form_is_prefilled_and_never_submitted() {
             c.value = Some(text.clone());
         }
         let d = e.next_step(&s, d.plan);
-        assert!(
-            matches!(
-                d.action,
-                Action::Done {
-                    outcome: Outcome::Prefilled,
-                    ..
-                }
-            ),
-            "{d:?}"
-        );
+        assert_eq!(outcome(&d.action), Some(Outcome::Prefilled), "{d:?}");
     }
     // the person's own text is left alone
     let s = page("meta/facebook-filled.en.html", url);
     let d = e.next_step(&s, Plan::new("meta.facebook-objection"));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::Manual,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::Manual), "{d:?}");
 }
 
 #[test]
@@ -423,16 +341,7 @@ fn guided_email_has_nothing_to_click() {
     let f = finding(&e, &s, "slack.global-model");
     assert_eq!((f.state, f.control), (State::Manual, None));
     let d = e.next_step(&s, Plan::new("slack.global-model"));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::Manual,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::Manual), "{d:?}");
 }
 
 #[test]
@@ -512,16 +421,7 @@ fn safe_by_default_is_read_and_reported() {
         (State::Off, Automation::SafeByDefault)
     );
     let d = e.next_step(&off, Plan::new("youtube.third-party-training"));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::AlreadyOff), "{d:?}");
     // someone opted in: reported on; turned off only when the person asks (a plan)
     let on = page("youtube/on.en.html", url);
     assert_eq!(

@@ -70,21 +70,27 @@ fn check_finding(
                 out.push(format!("{tag}: reads {:?}, truly {:?}", f.state, truth(on)));
             }
             let d = e.next_step(&snap, Plan::new(&id));
-            let ok = match &d.action {
-                Action::Click { index: 0, .. } => on,
-                Action::Done {
-                    outcome: Outcome::AlreadyOff,
-                    ..
-                } => !on,
-                Action::Wait { .. } | Action::Failed { .. } => !exact,
-                _ => false,
-            };
+            let ok = plan_ok(&d.action, on, exact);
             if !ok {
                 out.push(format!("{tag}: truly {:?}, plan {:?}", truth(on), d.action));
             }
         }
     }
     out
+}
+
+/// The first step of a plan on the one control (index 0) that is truly `on` or off: a click
+/// when on, `already-off` when off; waiting or failing only where the wording is not `exact`.
+fn plan_ok(a: &Action, on: bool, exact: bool) -> bool {
+    match a {
+        Action::Click { index: 0, .. } => on,
+        Action::Done {
+            outcome: Outcome::AlreadyOff,
+            ..
+        } => !on,
+        Action::Wait { .. } | Action::Failed { .. } => !exact,
+        _ => false,
+    }
 }
 
 fn check_suspect(
@@ -112,15 +118,7 @@ fn check_suspect(
             ..Plan::new(SUSPECTED)
         };
         let d = e.next_step(&snap, plan);
-        let ok = match &d.action {
-            Action::Click { index: 0, .. } => on,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            } => !on,
-            Action::Wait { .. } | Action::Failed { .. } => !exact,
-            _ => false,
-        };
+        let ok = plan_ok(&d.action, on, exact);
         if !ok {
             out.push(format!("{tag}: truly {:?}, plan {:?}", truth(on), d.action));
         }

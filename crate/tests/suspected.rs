@@ -4,18 +4,27 @@
 
 mod common;
 
-use std::path::Path;
-use untrain::harvest::harvest;
+use common::{click_index, outcome, page};
+
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State, SUSPECTED};
 
 const URL: &str = "https://www.linkedin.com/mypreferences/d/settings/data-research";
 
-fn page(file: &str, url: &str) -> Snapshot {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(file);
-    let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-    harvest(&html, url)
+/// The shell's part after the plan clicked `index`: the control flips, then the plan goes on
+/// while it waits; the action it ends with (a second click panics).
+fn finish(e: &Engine, s: &mut Snapshot, d: untrain::Decision, index: usize) -> Action {
+    if let Some(c) = s.controls.iter_mut().find(|c| c.index == index) {
+        common::flip(c);
+    }
+    let mut p = d.plan;
+    loop {
+        let d = e.next_step(s, p);
+        match d.action {
+            Action::Wait { .. } => p = d.plan,
+            Action::Click { index, .. } => panic!("second click on {index}"),
+            other => return other,
+        }
+    }
 }
 
 fn plan(key: &str) -> Plan {
@@ -71,44 +80,12 @@ fn suspect_plan_clicks_only_when_on_and_verifies() {
         .map(|c| c.index)
         .expect("decoy");
     let d = e.next_step(&s, plan(&x.key));
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == x.control),
-        "{d:?}"
-    );
-    if let Some(c) = s.controls.iter_mut().find(|c| c.index == x.control) {
-        common::flip(c);
-    }
-    let mut p = d.plan;
-    let end = loop {
-        let d = e.next_step(&s, p);
-        match d.action {
-            Action::Wait { .. } => p = d.plan,
-            Action::Click { index, .. } => panic!("second click on {index}"),
-            other => break other,
-        }
-    };
-    assert!(
-        matches!(
-            end,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{end:?}"
-    );
+    assert_eq!(click_index(&d), Some(x.control), "{d:?}");
+    let end = finish(&e, &mut s, d, x.control);
+    assert_eq!(outcome(&end), Some(Outcome::TurnedOff), "{end:?}");
     // already off: nothing clicked
     let d = e.next_step(&s, plan(&x.key));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::AlreadyOff), "{d:?}");
     // the decoy's key is not a suspect: the plan never clicks it
     let decoy_key = untrain::text::normalize("AI writing suggestions");
     let s = page("suspected/linkedin-research.en.html", URL);
@@ -204,46 +181,15 @@ fn a_suspect_is_read_by_its_own_wording() {
     assert_eq!(ev.suspected.len(), 1);
     assert_eq!(ev.suspected[0].state, State::Off);
     let d = e.next_step(&s, plan(&ev.suspected[0].key));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(outcome(&d.action), Some(Outcome::AlreadyOff), "{d:?}");
     // unchecked: on; the plan checks it and verifies it off
     let mut s = worded(inverted, false);
     let x = e.evaluate(&s).suspected[0].clone();
     assert_eq!(x.state, State::On);
     let d = e.next_step(&s, plan(&x.key));
-    assert!(
-        matches!(&d.action, Action::Click { index, .. } if *index == i),
-        "{d:?}"
-    );
-    if let Some(c) = s.controls.iter_mut().find(|c| c.index == i) {
-        common::flip(c);
-    }
-    let mut p = d.plan;
-    let end = loop {
-        let d = e.next_step(&s, p);
-        match d.action {
-            Action::Wait { .. } => p = d.plan,
-            other => break other,
-        }
-    };
-    assert!(
-        matches!(
-            end,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{end:?}"
-    );
+    assert_eq!(click_index(&d), Some(i), "{d:?}");
+    let end = finish(&e, &mut s, d, i);
+    assert_eq!(outcome(&end), Some(Outcome::TurnedOff), "{end:?}");
     // unclear: unknown either way, never clicked
     for on in [true, false] {
         let s = worded(

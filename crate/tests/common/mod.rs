@@ -103,6 +103,24 @@ pub fn bad(from: &str, to: &str) -> String {
     GOOD.replacen(from, to, 1)
 }
 
+/// The snapshot of the fixture page `tests/fixtures/<file>` served at `url` (native harvester).
+pub fn page(file: &str, url: &str) -> Snapshot {
+    let html = std::fs::read_to_string(root().join("tests/fixtures").join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    harvest(&html, url)
+}
+
+/// The `[[setting.fixture]]` tables of a test rule: `<dir>/{on,off,unknown}.en.html` at `url`,
+/// expecting on, off and unknown (listed, not read).
+pub fn fixtures_toml(dir: &str, url: &str) -> String {
+    ["on", "off", "unknown"]
+        .iter()
+        .map(|st| {
+            format!("\n[[setting.fixture]]\nfile = \"{dir}/{st}.en.html\"\nurl = \"{url}\"\nexpect = \"{st}\"\n")
+        })
+        .collect()
+}
+
 /// The test-only rule set (crate/tests/data/demo.toml).
 pub fn demo_engine() -> Engine {
     let text = include_str!("../data/demo.toml");
@@ -179,10 +197,23 @@ pub fn switch(index: usize, name: &str, on: bool) -> Control {
     }
 }
 
+/// The outcome of a `done` action (`None` for any other action).
+pub fn outcome(a: &Action) -> Option<Outcome> {
+    match a {
+        Action::Done { outcome, .. } => Some(*outcome),
+        _ => None,
+    }
+}
+
 /// The outcome of a `done` decision (`None` for any other action).
 pub fn done(d: &Decision) -> Option<Outcome> {
+    outcome(&d.action)
+}
+
+/// The index a `click` decision clicks (`None` for any other action).
+pub fn click_index(d: &Decision) -> Option<usize> {
     match d.action {
-        Action::Done { outcome, .. } => Some(outcome),
+        Action::Click { index, .. } => Some(index),
         _ => None,
     }
 }
