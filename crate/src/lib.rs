@@ -25,6 +25,8 @@ pub mod api;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod replay;
 pub mod snapshot;
 pub mod vocab;
 #[cfg(target_arch = "wasm32")]
@@ -38,6 +40,8 @@ pub use api::{
     Action, Decision, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,
     PlatformInfo, Reason, SettingInfo, State, Suspect, SUSPECTED,
 };
+#[cfg(not(target_arch = "wasm32"))]
+pub use engine::Report;
 pub use engine::{keywords, Engine};
 pub use rule::model::{RuleError, RuleSet, Setting};
 pub use snapshot::{Control, Snapshot};

@@ -7,6 +7,8 @@ use untrain::{Engine, RuleSet};
 const USAGE: &str = "usage:
   untrain check-rules [--dir crate/rules] [--fixtures tests/fixtures]
   untrain scan --url URL FILE.html
+  untrain scan --report FILE.json
+  untrain report --url URL FILE.html
   untrain snapshot --url URL FILE.html
   untrain hosts
   untrain rules-json
@@ -369,6 +371,44 @@ fn print_json<T: serde::Serialize>(v: &T) -> ExitCode {
     }
 }
 
+/// `untrain scan --report FILE.json`: replays a page report; exit 0 when every setting answers
+/// as it did on the page, 3 when one answers otherwise (the rules changed since), 1 on a bad file.
+fn scan_report(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        return usage("scan --report takes exactly one FILE.json");
+    };
+    let report: untrain::Report = match std::fs::read_to_string(file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("untrain: {file}: not a page report: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if report.untrain_report != untrain::engine::REPORT_FORMAT {
+        eprintln!(
+            "untrain: {file}: report format {} (this untrain reads {})",
+            report.untrain_report,
+            untrain::engine::REPORT_FORMAT
+        );
+        return ExitCode::from(1);
+    }
+    match engine() {
+        Ok(eng) => {
+            let r = untrain::replay::replay(&eng, &report);
+            r.lines.iter().for_each(|l| println!("{l}"));
+            if r.same {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            }
+        }
+        Err(c) => c,
+    }
+}
+
 fn engine() -> Result<Engine, ExitCode> {
     Engine::embedded().map_err(|e| {
         eprintln!("untrain: {e}");
@@ -384,9 +424,17 @@ fn main() -> ExitCode {
     match cmd.as_str() {
         "check-rules" => check_rules(rest),
         "coverage" => coverage(rest),
+        "scan" if rest.first().is_some_and(|a| a == "--report") => scan_report(&rest[1..]),
         "scan" => match (page(rest), engine()) {
             (Ok((url, html)), Ok(eng)) => {
                 print_json(&eng.evaluate(&untrain::harvest::harvest(&html, &url)))
+            }
+            (Err(c), _) | (_, Err(c)) => c,
+        },
+        // a page report of a saved page, as the extension makes it (masked; docs/rules.md)
+        "report" => match (page(rest), engine()) {
+            (Ok((url, html)), Ok(eng)) => {
+                print_json(&eng.report(&untrain::harvest::harvest(&html, &url)))
             }
             (Err(c), _) | (_, Err(c)) => c,
         },

@@ -102,3 +102,24 @@ pub fn next_step(snapshot: &str, plan: &str) -> String {
         }
     })
 }
+
+/// `text` normalised as the engine matches it (lowercase, accents folded, words separated by
+/// one space): extension/shared/report.js builds a page report's vocabulary with it.
+#[wasm_bindgen]
+pub fn normalize(text: &str) -> String {
+    crate::text::normalize(text)
+}
+
+/// For a page report: whether the normalised `word` holds one of the engine's own stems
+/// (`vocab.rs`), so the report keeps it.
+#[wasm_bindgen]
+pub fn report_stem(word: &str) -> bool {
+    crate::engine::has_vocabulary_stem(word)
+}
+
+/// For a page report: the least of `url` that the platform's rules read the same way (no
+/// query; `""` for a URL that is not https).
+#[wasm_bindgen]
+pub fn report_url(url: &str) -> String {
+    with_engine(|e| e.report_url(url))
+}

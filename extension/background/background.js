@@ -14,6 +14,7 @@ import { markTab, takeMark } from "./auto-tabs.js";
 import { loadEngine } from "./engine.js";
 import * as everywhere from "./everywhere.js";
 import * as reminders from "./reminders.js";
+import { browserName } from "./report.js";
 import {
   afterEvaluation,
   afterOutcome,
@@ -33,6 +34,21 @@ const { MSG, CONTENT_TYPES, POPUP_TYPES, MAX_MESSAGE_CHARS, payloadError, fail }
 
 /** "<platform>|<site>" -> { tab, at } of the last status write (memory only: at worst one more write) */
 const lastWrite = new Map();
+// The last snapshot of each tab's settings page (memory only, never stored): what a page report
+// (docs/rules.md) is made of when the person asks for one. At most LAST_PAGES tabs.
+/** @type {Map<number, Snapshot>} */
+const lastPages = new Map();
+const LAST_PAGES = 20;
+
+/**
+ * @param {number} tabId
+ * @param {Snapshot} snapshot
+ */
+function keepPage(tabId, snapshot) {
+  lastPages.delete(tabId);
+  lastPages.set(tabId, snapshot);
+  if (lastPages.size > LAST_PAGES) lastPages.delete(lastPages.keys().next().value);
+}
 
 // ------------------------------------------------------------------ engine
 
@@ -99,7 +115,23 @@ const POPUP_HANDLERS = {
   [MSG.AUDIT_CLEAR]: () => audit.messages[MSG.AUDIT_CLEAR](),
   [MSG.RECHECK_NOW]: (e, message) => reminders.messages[MSG.RECHECK_NOW](message),
   [MSG.RECHECK_DISMISS]: () => reminders.messages[MSG.RECHECK_DISMISS](),
+  [MSG.PAGE_REPORT]: (e, message) => pageReport(e, message),
 };
+
+/**
+ * The page report of a tab's settings page (its last snapshot), for the report page to show.
+ * @param {Engine} e
+ * @param {{ tab?: unknown }} message
+ */
+function pageReport(e, message) {
+  const snapshot = typeof message.tab === "number" ? lastPages.get(message.tab) : undefined;
+  if (!snapshot) return fail("no settings page to report in that tab: reload it, then try again");
+  const report = e.report(snapshot, e.evaluate(snapshot), {
+    browser: browserName(globalThis.navigator?.userAgent ?? ""),
+    version: api.runtime.getManifest().version,
+  });
+  return { ok: true, report };
+}
 
 /** @param {unknown} error */
 function errorText(error) {
@@ -166,12 +198,20 @@ async function handle(message, sender) {
     if (hostOf(message.url) !== hostOf(sender.url)) return fail("url is not the sender's");
     return { ok: true, page: e.classify(message.url) };
   }
+  if (type === MSG.OPEN_REPORT) {
+    // the report page of the sender's own tab, next to it; it shows the report before saving
+    if (!lastPages.has(sender.tab.id)) return fail("no settings page to report");
+    const url = api.runtime.getURL(`report/report.html?tab=${sender.tab.id}`);
+    await api.tabs.create({ url });
+    return { ok: true };
+  }
 
   // A page may only speak about its own platform.
   const snapshot = message.snapshot;
   const snapPage = e.classify(snapshot.url);
   if (!snapPage || snapPage.platform !== senderPage.platform) return fail("snapshot is not the sender's");
 
+  keepPage(sender.tab.id, snapshot);
   if (type === MSG.EVALUATE) return evaluate(e, snapshot, sender.tab.id);
   return step(e, snapshot, message.plan, sender.tab.id);
 }

@@ -5,12 +5,14 @@
 // per module instance (docs/architecture.md, "Crates", says why); an answer that starts with
 // "error: " is an error (JSON text never starts with "e").
 import init, * as raw from "../pkg/untrain.js";
+import { buildReport, keeper, ruleTexts, wordsOf } from "./report.js";
 
 /**
  * The engine's object API (docs/architecture.md, "Engine output").
  * @typedef {{ platforms: () => PlatformInfo[], classify: (url: string) => PageInfo | null,
  *   evaluate: (snapshot: Snapshot) => Evaluation,
- *   next_step: (snapshot: Snapshot, plan: Plan) => { plan: Plan, action: Action } }} Engine
+ *   next_step: (snapshot: Snapshot, plan: Plan) => { plan: Plan, action: Action },
+ *   report: (snapshot: Snapshot, evaluation: Evaluation, meta?: { browser?: string, version?: string }) => object }} Engine
  */
 
 /** @param {string} text */
@@ -61,6 +63,8 @@ function load(m, rules) {
 export function wrap(m, rules) {
   load(m, rules);
   let platforms = null; // the rules do not change during the module's life
+  /** @type {((word: string) => boolean) | null} */
+  let keep = null; // a page report's vocabulary, made on the first report
   /** @param {() => string} fn */
   const call = (fn) => {
     try {
@@ -79,5 +83,9 @@ export function wrap(m, rules) {
     classify: (url) => call(() => m.classify(String(url))),
     evaluate: (snapshot) => call(() => m.evaluate(JSON.stringify(snapshot))),
     next_step: (snapshot, plan) => call(() => m.next_step(JSON.stringify(snapshot), JSON.stringify(plan))),
+    report: (snapshot, evaluation, meta = {}) => {
+      keep ??= keeper(wordsOf(ruleTexts(JSON.parse(rules)), m.normalize), m.normalize, m.report_stem);
+      return buildReport({ snapshot, evaluation, keep, reportUrl: m.report_url, ...meta });
+    },
   };
 }

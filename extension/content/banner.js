@@ -127,6 +127,17 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
       current.onOptOut();
     });
 
+    // Where Untrain could not read the page or the opt-out failed: a page report for the rule's
+    // authors, shown in full on an extension page before anything is saved (docs/rules.md).
+    const report = document.createElement("button");
+    report.type = "button";
+    report.dataset.action = "report";
+    report.textContent = t("bannerReport");
+    report.addEventListener("click", (event) => {
+      if (!event.isTrusted || !current || !REPORTABLE.has(current.state) || !current.onReport) return;
+      current.onReport();
+    });
+
     const dismiss = document.createElement("button");
     dismiss.type = "button";
     dismiss.dataset.action = "dismiss";
@@ -143,7 +154,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 
     box.append(brand, msg, hint, guide, actions, dismiss);
     shadow.append(box);
-    parts = { box, msg, hint, guide, actions, optOut, guideKey: null };
+    parts = { box, msg, hint, guide, actions, optOut, report, guideKey: null };
     addEventListener("scroll", queuePlace, { passive: true, capture: true });
     addEventListener("resize", queuePlace, { passive: true });
   }
@@ -333,9 +344,15 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     } else if (parts.optOut.isConnected) {
       parts.optOut.remove();
     }
+    const reportable = REPORTABLE.has(options.state) && Boolean(options.onReport);
+    if (reportable && !parts.report.isConnected) parts.actions.append(parts.report);
+    else if (!reportable && parts.report.isConnected) parts.report.remove();
     if (!host.isConnected) document.documentElement.append(host);
     if (!same) place();
   }
+
+  // The states whose banner offers a page report.
+  const REPORTABLE = new Set(["unknown", "failed"]);
 
   function setData(node, key, value) {
     if (node.dataset[key] !== value) node.dataset[key] = value;

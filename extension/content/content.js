@@ -529,6 +529,7 @@
             }
           : null,
       onOptOut: () => run(session, evaluation, item),
+      onReport: item.kind === "guided" ? null : () => send({ type: MSG.OPEN_REPORT }),
       wasOffAt: options.wasOffAt ?? null,
       onDismiss: () => {
         dismissedKeys.add(item.key);

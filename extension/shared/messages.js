@@ -89,11 +89,15 @@
 /** popup -> background. @typedef {{ type: "recheck-dismiss" }} RecheckDismissMessage */
 /** @typedef {{ ok: true }} OkReply */
 
-/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage} ContentMessage */
+/** content -> background: open the page report of the sender's tab. @typedef {{ type: "open-report" }} OpenReportMessage */
+/** report page -> background. @typedef {{ type: "page-report", tab: number }} PageReportMessage */
+/** `report`: docs/rules.md, "Page reports". @typedef {{ ok: true, report: object }} PageReportReply */
+
+/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | OpenReportMessage} ContentMessage */
 /**
  * @typedef {PlatformsMessage | StatusMessage | OpenAndOptOutMessage | EverywhereStartMessage
  *   | EverywhereCancelMessage | EverywhereStatusMessage | AuditClearMessage | RecheckNowMessage
- *   | RecheckDismissMessage} PopupMessage
+ *   | RecheckDismissMessage | PageReportMessage} PopupMessage
  */
 /** @typedef {ContentMessage | PopupMessage} Message */
 
@@ -104,6 +108,7 @@ var UntrainMessages = (() => {
     CLASSIFY: "classify",
     EVALUATE: "evaluate",
     STEP: "step",
+    OPEN_REPORT: "open-report",
     // popup -> background (extension pages only)
     PLATFORMS: "platforms",
     STATUS: "status",
@@ -114,10 +119,11 @@ var UntrainMessages = (() => {
     AUDIT_CLEAR: "audit-clear",
     RECHECK_NOW: "recheck-now",
     RECHECK_DISMISS: "recheck-dismiss",
+    PAGE_REPORT: "page-report",
   });
 
   /** @type {ReadonlySet<string>} */
-  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP]);
+  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP, MSG.OPEN_REPORT]);
   /** @type {ReadonlySet<string>} */
   const POPUP_TYPES = new Set([
     MSG.PLATFORMS,
@@ -129,6 +135,7 @@ var UntrainMessages = (() => {
     MSG.AUDIT_CLEAR,
     MSG.RECHECK_NOW,
     MSG.RECHECK_DISMISS,
+    MSG.PAGE_REPORT,
   ]);
 
   /** The largest message, as JSON text, the background reads. */

@@ -50,6 +50,25 @@ describe('background message checks', () => {
     assert.equal((await send({ type: 'platforms' }, popup())).ok, true);
   });
 
+  it("opens the page report of the sender's own tab, and answers it only to extension pages", async () => {
+    await send({ type: 'evaluate', snapshot: snapshot() }, content({ tab: { id: 9, index: 2 } }));
+    const opened = await send({ type: 'open-report' }, content({ tab: { id: 9, index: 2 } }));
+    assert.deepEqual(opened, { ok: true });
+    const created = bg.api.calls.tabs.create.at(-1);
+    assert.deepEqual(created, { url: `${BASE}report/report.html?tab=9` });
+    const reply = await send({ type: 'page-report', tab: 9 }, { id: ID, url: `${BASE}report/report.html?tab=9` });
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    assert.equal(reply.report.untrain_report, 1);
+    assert.equal(reply.report.snapshot.url, page);
+    // a tab with no settings page seen; a content script asking for a report
+    assert.equal((await send({ type: 'page-report', tab: 1234 }, popup())).ok, false);
+    assert.equal((await send({ type: 'open-report' }, content({ tab: { id: 1234, index: 0 } }))).ok, false);
+    assert.deepEqual(await send({ type: 'page-report', tab: 9 }, content()), {
+      ok: false,
+      error: 'not allowed from this sender',
+    });
+  });
+
   it('refuses messages that are not objects', async () => {
     for (const m of [null, undefined, 'classify', 42, [], [{ type: 'status' }], true]) {
       assert.deepEqual(await send(m, popup()), { ok: false, error: 'bad message' }, JSON.stringify(m));

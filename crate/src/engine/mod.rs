@@ -13,6 +13,7 @@ mod decide;
 mod guided;
 pub mod keywords;
 mod matching;
+mod report;
 mod steps;
 mod suspect_plan;
 mod suspects;
@@ -25,6 +26,9 @@ pub use crate::api::{
 };
 pub use crate::vocab::DESTRUCTIVE;
 pub use compiled::destructive;
+pub use report::{has_vocabulary_stem, MASK, REPORT_FORMAT};
+#[cfg(not(target_arch = "wasm32"))]
+pub use report::{Report, Seen, Vocabulary};
 
 use compiled::{roles_of, Compiled};
 use decide::{bounded, fail};

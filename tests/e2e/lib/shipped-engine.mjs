@@ -21,7 +21,11 @@ export async function shippedModule() {
   try {
     fs.mkdirSync(path.join(dir, 'pkg'));
     fs.copyFileSync(path.join(CHROME_DIR, 'pkg/untrain.js'), path.join(dir, 'pkg/untrain.mjs'));
-    const glue = fs.readFileSync(path.join(CHROME_DIR, 'background/engine.js'), 'utf8').replace('../pkg/untrain.js', './pkg/untrain.mjs');
+    const glue = fs
+      .readFileSync(path.join(CHROME_DIR, 'background/engine.js'), 'utf8')
+      .replace('../pkg/untrain.js', './pkg/untrain.mjs')
+      .replace('./report.js', './report.mjs');
+    fs.copyFileSync(path.join(CHROME_DIR, 'background/report.js'), path.join(dir, 'report.mjs'));
     fs.writeFileSync(path.join(dir, 'engine.mjs'), glue);
     const module = await import(pathToFileURL(path.join(dir, 'pkg/untrain.mjs')).href);
     const { wrap } = await import(pathToFileURL(path.join(dir, 'engine.mjs')).href);

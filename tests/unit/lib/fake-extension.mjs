@@ -34,6 +34,9 @@ const page = (url) => {
 };
 export default async function init() {}
 export function load(rules) { globalThis.__calls.push('load'); return typeof rules === 'string' ? '' : 'error: no rules'; }
+export function normalize(text) { return String(text).toLowerCase().replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim(); }
+export function report_stem() { return false; }
+export function report_url(url) { return String(url).split(/[?#]/)[0]; }
 export function __wbg_reset_state() { globalThis.__calls.push('reset'); }
 export function classify(url) { return JSON.stringify(page(url)); }
 export function evaluate(text) {

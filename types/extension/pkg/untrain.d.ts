@@ -9,3 +9,6 @@ export function classify(url: string): string;
 export function evaluate(snapshot: string): string;
 export function next_step(snapshot: string, plan: string): string;
 export function __wbg_reset_state(): void;
+export function normalize(text: string): string;
+export function report_stem(word: string): boolean;
+export function report_url(url: string): string;
