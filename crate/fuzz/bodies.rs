@@ -79,6 +79,9 @@ pub fn snapshot(data: &[u8]) {
     };
     let e = embedded();
     let ev = e.evaluate(&snap);
+    // a page report never panics, and masking never lets the page's own answer change
+    let report = e.report(&snap);
+    assert_eq!(report.seen.len(), ev.findings.len());
     let _ = e.classify(&snap.url);
     let mut plans: Vec<Plan> = e
         .rule_sets()
