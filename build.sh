@@ -149,6 +149,17 @@ install_build_tools() {
     rustup target add wasm32-unknown-unknown
   fi
 
+  # npm ci when node_modules is missing or older than package-lock.json / this node: in the
+  # background (it mostly downloads) while wasm-bindgen-cli compiles
+  local stamp=node_modules/.untrain-npm-stamp want_stamp npm_pid=""
+  want_stamp="$(sha256sum package-lock.json | cut -d' ' -f1) $(node --version)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+    note "npm ci (in the background; log: build/npm-ci.log)"
+    mkdir -p build
+    npm ci --no-audit --no-fund --loglevel=error </dev/null >build/npm-ci.log 2>&1 &
+    npm_pid=$!
+  fi
+
   local want have
   want="$(lock_version wasm-bindgen)"
   [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
@@ -159,20 +170,32 @@ install_build_tools() {
   fi
   note "wasm-bindgen $want"
 
-  # npm ci when node_modules is missing or older than package-lock.json / this node.
-  local stamp=node_modules/.untrain-npm-stamp want_stamp
-  want_stamp="$(sha256sum package-lock.json | cut -d' ' -f1) $(node --version)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
-    note "npm ci"
-    npm ci --no-audit --no-fund --loglevel=error </dev/null
+  # npm ci (started above, beside the compile) must be done before wasm-opt is used
+  if [ -n "$npm_pid" ]; then
+    wait "$npm_pid" || { cat build/npm-ci.log; die "npm ci failed"; }
     printf '%s\n' "$want_stamp" >"$stamp"
   fi
   note "wasm-opt: $(node_modules/.bin/wasm-opt --version)"
 }
 
+TEST_APT=(chromium chromium-driver firefox-esr openssl fonts-liberation fonts-dejavu-core)
+APT_PID=""
+
+# `./build.sh test` on a fresh machine: the browsers' packages download and unpack in the
+# background while the first compiles run (install_test_tools waits for them).
+prefetch_test_tools() {
+  mkdir -p build
+  apt_install "${TEST_APT[@]}" </dev/null >build/apt.log 2>&1 &
+  APT_PID=$!
+}
+
 install_test_tools() {
   step "install test tools (only what is missing)"
-  apt_install chromium chromium-driver firefox-esr openssl fonts-liberation fonts-dejavu-core
+  if [ -n "$APT_PID" ]; then
+    wait "$APT_PID" || { cat build/apt.log; die "apt-get install failed (log: build/apt.log)"; }
+    APT_PID=""
+  fi
+  apt_install "${TEST_APT[@]}"
   local have
   have="$(geckodriver --version 2>/dev/null | sed -n 1p | awk '{print $2}' || true)"
   if [ "$have" != "$GECKODRIVER_VERSION" ]; then
@@ -462,6 +485,7 @@ case "$cmd" in
   test)
     # Quick, pure checks first so that a mistake fails in the first minutes; browsers, the
     # supply-chain checks, fuzzing and the rebuild come after.
+    prefetch_test_tools
     install_build_tools
     rust_fmt
     step "cargo test --workspace"
