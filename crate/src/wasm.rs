@@ -1,8 +1,9 @@
 //! wasm-bindgen facade for the extension's background context: plain functions over one
-//! engine per module instance. Every function takes and returns JSON text (formats:
+//! engine per module instance. The engine's functions take and return JSON text (formats:
 //! docs/architecture.md), read and written by serde_json; a text starting with `error: ` is an
-//! error instead (JSON never starts with `e`). `extension/background/engine.js` wraps this in
-//! objects and exceptions.
+//! error instead (JSON never starts with `e`). Three small helpers of page reports (`normalize`,
+//! `report_stem`, `report_url`) take and return plain strings. `extension/background/engine.js`
+//! wraps this in objects and exceptions.
 //!
 //! JSON text rather than JS objects through serde-wasm-bindgen, and functions rather than an
 //! exported class: docs/architecture.md ("Crates") gives the measurements.
@@ -104,7 +105,7 @@ pub fn next_step(snapshot: &str, plan: &str) -> String {
 }
 
 /// `text` normalised as the engine matches it (lowercase, accents folded, words separated by
-/// one space): extension/shared/report.js builds a page report's vocabulary with it.
+/// one space): extension/background/report.js builds a page report's vocabulary with it.
 #[wasm_bindgen]
 pub fn normalize(text: &str) -> String {
     crate::text::normalize(text)
