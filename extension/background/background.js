@@ -35,10 +35,11 @@ const { MSG, CONTENT_TYPES, POPUP_TYPES, MAX_MESSAGE_CHARS, payloadError, fail }
 /** "<platform>|<site>" -> { tab, at } of the last status write (memory only: at worst one more write) */
 const lastWrite = new Map();
 // The last snapshot of each tab's settings page (memory only, never stored): what a page report
-// (docs/rules.md) is made of when the person asks for one. At most LAST_PAGES tabs.
+// (docs/rules.md) is made of when the person asks for one. At most LAST_PAGES tabs, the most
+// recently evaluated (a snapshot is at most MAX_MESSAGE_CHARS; usually tens of KB).
 /** @type {Map<number, Snapshot>} */
 const lastPages = new Map();
-const LAST_PAGES = 20;
+const LAST_PAGES = 8;
 
 /**
  * @param {number} tabId
@@ -199,7 +200,7 @@ async function handle(message, sender) {
     return { ok: true, page: e.classify(message.url) };
   }
   if (type === MSG.OPEN_REPORT) {
-    // the report page of the sender's own tab, next to it; it shows the report before saving
+    // the report page of the sender's own tab, in a new tab; it shows the report before saving
     if (!lastPages.has(sender.tab.id)) return fail("no settings page to report");
     const url = api.runtime.getURL(`report/report.html?tab=${sender.tab.id}`);
     await api.tabs.create({ url });
