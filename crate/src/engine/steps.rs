@@ -37,13 +37,8 @@ pub(super) fn step(cx: Ctx<'_>, plan: Plan) -> Decision {
         StepKind::OpenTab => open_tab(cx, plan),
         StepKind::Choose | StepKind::Confirm => choose_or_confirm(cx, kind, plan),
         StepKind::Verify => {
-            let outcome = if plan.clicked.is_empty() {
-                Outcome::AlreadyOff
-            } else {
-                Outcome::TurnedOff
-            };
             let f = cx.finding;
-            verify(plan, f.state, f.reason, f.label, outcome)
+            verify(plan, f.state, f.reason, f.label)
         }
     }
 }
@@ -178,20 +173,26 @@ fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
     }
 }
 
-/// `verify`, of a setting's plan and of a suspect's: done with `outcome` after [`OFF_READS`]
-/// off reads in a row; on again after an off read has reverted; on, or unreadable (`reason`),
-/// waits.
+/// `verify`, of a setting's plan and of a suspect's: done after [`OFF_READS`] off reads in a
+/// row; on again after an off read has reverted; on, or unreadable (`reason`), waits. The
+/// outcome is `turned-off` only when the plan records a click of ours (`clicked`): a plan
+/// that reaches verify without one (forged, or a setting that was off all along) ends
+/// `already-off`, never claiming a change Untrain did not make.
 pub(super) fn verify(
     mut plan: Plan,
     state: State,
     reason: Option<Reason>,
     label: String,
-    outcome: Outcome,
 ) -> Decision {
     match state {
         State::Off => {
             plan.off_reads = plan.off_reads.saturating_add(1);
             if plan.off_reads >= OFF_READS {
+                let outcome = if plan.clicked.is_empty() {
+                    Outcome::AlreadyOff
+                } else {
+                    Outcome::TurnedOff
+                };
                 Decision {
                     plan,
                     action: Action::Done { outcome, label },
