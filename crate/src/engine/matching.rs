@@ -6,9 +6,10 @@ use crate::prelude::*;
 use super::compiled::Compiled;
 use super::keywords;
 use super::view::View;
+use super::words::{words, Words};
 use crate::api::{Finding, MatchedBy, Reason, State};
 use crate::rule::model::{Automation, OffMeans, RuleSet, Setting};
-use crate::snapshot::{read, Control, Reading};
+use crate::snapshot::{read_with, Control, Reading};
 use crate::text::{contains, normalize};
 use crate::vocab::PREFILL_ROLE;
 
@@ -82,9 +83,14 @@ pub(super) fn on_when(reading: Reading, off: Option<OffMeans>) -> Result<bool, R
 /// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s; a
 /// select matched by keywords is read only when its wording is affirmative (an option
 /// "Disabled" of "Block AI training" would mean on).
+/// A control matched by a label is read from its words too ([`words`]): a state word next to
+/// the label, a row showing only the word, the verb of its name; they must agree with each
+/// other and with its `checked`/aria state, else it is unreadable. `name` and `text` are the
+/// control's normalised name and row.
 pub(super) fn read_setting(
     c: &Compiled,
     ctl: &Control,
+    (name, text): (&str, &str),
     off: Option<OffMeans>,
     by: MatchedBy,
 ) -> Result<bool, Reason> {
@@ -98,7 +104,16 @@ pub(super) fn read_setting(
         }
         return Ok(!c.off_option.contains(&v));
     }
-    on_when(read(ctl), off)
+    let said = if by == MatchedBy::Label {
+        match words(name, text, &c.labels) {
+            Words::Silent => None,
+            Words::Says(b) => Some(Some(b)),
+            Words::Conflict => Some(None),
+        }
+    } else {
+        None
+    };
+    on_when(read_with(ctl, said), off)
 }
 
 /// The option of a select control that means off (its text as in `options`).
@@ -191,11 +206,16 @@ pub(super) fn finding(set: &RuleSet, s: &Setting, c: &Compiled, view: &View<'_>)
     match find(s, c, view) {
         Match::Absent => f.reason = Some(Reason::Absent),
         Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
-        Match::Found(ctl, _, by, off) => {
+        Match::Found(ctl, name, by, off) => {
             f.label = shown_label(s, ctl);
             f.control = Some(ctl.index);
             f.matched_by = Some(by);
-            match read_setting(c, ctl, off, by) {
+            let text = view
+                .controls
+                .iter()
+                .find(|(x, _, _)| x.index == ctl.index)
+                .map_or("", |(_, _, t)| t.as_str());
+            match read_setting(c, ctl, (name, text), off, by) {
                 Ok(on) => f.state = if on { State::On } else { State::Off },
                 Err(r) => f.reason = Some(r),
             }
