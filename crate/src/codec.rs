@@ -241,6 +241,8 @@ const STEP_KIND: &[(&str, StepKind)] = &[
     ("choose", StepKind::Choose),
     ("confirm", StepKind::Confirm),
     ("open-tab", StepKind::OpenTab),
+    ("open", StepKind::Open),
+    ("close", StepKind::Close),
     ("verify", StepKind::Verify),
 ];
 const STATE: &[(&str, State)] = &[
