@@ -67,8 +67,27 @@ fn word_by_label(t: &str, labels: &[String]) -> Option<bool> {
     if let Some(b) = state_word(t) {
         return Some(b);
     }
-    let (head, last) = t.rsplit_once(' ')?;
     let mut found = None;
+    // the word glued to the label: a row rendered as <div>label</div><div>Off</div> has the
+    // text "labelOff" (`textContent`, no space between the two elements)
+    for l in labels.iter().filter(|l| !l.is_empty()) {
+        let at = t.rfind(l.as_str());
+        let glued = at.and_then(|at| {
+            let before = &t[..at];
+            (before.is_empty() || before.ends_with(' '))
+                .then(|| state_word(&t[at + l.len()..]))
+                .flatten()
+        });
+        if let Some(b) = glued {
+            match found {
+                Some(x) if x != b => return None,
+                _ => found = Some(b),
+            }
+        }
+    }
+    let Some((head, last)) = t.rsplit_once(' ') else {
+        return found;
+    };
     // the word may be a phrase of up to two words: try both splits at either end
     let mut tries: Vec<(&str, &str, bool)> = vec![(head, last, true)];
     if let Some((h2, _)) = head.rsplit_once(' ') {
