@@ -218,3 +218,36 @@ fn words_inside_a_sentence_say_nothing() {
         assert_eq!(read(&e, button(name, row)), UNREADABLE, "{name} | {row}");
     }
 }
+
+/// The row button's two `div`s read without a space (`textContent`): the word glued right after
+/// the label still counts; a longer word that only starts like a state word does not.
+#[test]
+fn a_word_glued_to_the_label() {
+    let e = engine();
+    assert_eq!(
+        read(&e, button("Improve the model for everyoneOff", "")),
+        OFF
+    );
+    assert_eq!(read(&e, button("Improve the model for everyoneOn", "")), ON);
+    assert_eq!(
+        read(&e, button("Improve the model for everyoneOnly", "")),
+        UNREADABLE
+    );
+    assert_eq!(read(&e, button("Keep Activityoffline", "")), UNREADABLE);
+}
+
+/// The finding shows the rule's label, not the state word or the verb of the name.
+#[test]
+fn the_label_shown_is_the_rules() {
+    let e = engine();
+    for name in ["Turn off your Keep Activity setting", "Keep Activity On"] {
+        let snap = Snapshot {
+            url: "https://words.example/settings".into(),
+            lang: "en".into(),
+            controls: vec![button(name, "")],
+            ..Snapshot::default()
+        };
+        let f = e.evaluate(&snap).findings.remove(0);
+        assert_eq!(f.label, "Keep Activity", "{name}");
+    }
+}
