@@ -344,3 +344,36 @@ fn gemini_never_clicks_a_delete_button_and_never_reads_a_half_rendered_chip() {
     assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
+
+/// A page that is not what the rule expects: two rows showing the opener's text cannot be told
+/// apart (ambiguous), so nothing is clicked.
+#[test]
+fn chatgpt_two_openers_are_ambiguous_and_nothing_is_clicked() {
+    let e = engine();
+    let row = r#"<div>
+          <button type="button" class="rowbtn" data-testid="improve-model-open-modal-button">"#;
+    let twice = [(
+        row,
+        &*format!(
+            "{row}<div>Improve the model for everyone</div><div>Off</div></button></div>{row}"
+        ),
+    )];
+    let s = render("chatgpt/real-on.en.html", CHATGPT, &twice);
+    let f = e.evaluate(&s).findings.remove(0);
+    assert_eq!(
+        (f.state, f.reason),
+        (State::Unknown, Some(untrain::Reason::Ambiguous))
+    );
+    let d = until_action(&e, &s, Plan::new("chatgpt.improve-model"));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Ambiguous,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
