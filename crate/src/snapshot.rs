@@ -116,10 +116,20 @@ fn data_state(v: &str) -> Option<Option<bool>> {
 
 /// Reads a control's checked state from all its signals.
 pub fn read(c: &Control) -> Reading {
+    read_with(c, None)
+}
+
+/// Reads a control's checked state from all its signals plus one more, `extra`, read
+/// elsewhere (the words of its name or row: `Some(Some(b))` says `b`, `Some(None)` is a
+/// conflict among them). Every signal must agree.
+pub fn read_with(c: &Control, extra: Option<Option<bool>>) -> Reading {
     if c.disabled {
         return Reading::Disabled;
     }
-    let mut signals: Vec<Option<bool>> = Vec::with_capacity(4);
+    let mut signals: Vec<Option<bool>> = Vec::with_capacity(5);
+    if let Some(s) = extra {
+        signals.push(s);
+    }
     if let Some(b) = c.checked {
         signals.push(Some(b));
     }

@@ -26,7 +26,7 @@ pub const PREFILL_ROLE: &str = "textbox";
 /// Roles of the controls a step of this kind clicks (`engine::steps::choice`).
 pub fn step_roles(kind: StepKind) -> &'static [&'static str] {
     match kind {
-        StepKind::Confirm => &["button"],
+        StepKind::Confirm | StepKind::Open | StepKind::Close => &["button"],
         StepKind::OpenTab => &["tab"],
         StepKind::Choose => &["menuitem", "menuitemradio", "option", "radio", "button"],
         StepKind::ClickControl | StepKind::Verify => &[],
@@ -139,3 +139,61 @@ pub const USE: &str = concat!(
     "condividi|nutzen$|nutzt$|verwenden$|verwendet$|teilen$|gebruiken$|gebruikt$|",
     "gebruik$|delen$|",
 );
+
+// ------------------------------------------------------------------------ state words
+//
+// A setting's state shown as a word (`engine::words`): "Improve the model for everyone Off" (a
+// row button's name ends in its state), a chip whose only text is "On", a dropdown showing
+// "Enabled", or the verb of its label: "Turn off your Keep Activity setting" means it is on now.
+// Written normalised (`text::normalize`: lowercase, accents folded), each entry a whole word or
+// a phrase of whole words, followed by `|`. Seven languages: en, de, fr, es, pt, it, nl.
+
+/// Words that say the control is on (checked, enabled, allowed).
+pub const STATE_ON: &str = concat!(
+    "on|enabled|allowed|",
+    "an|ein|aktiviert|aktiv|erlaubt|zugelassen|",
+    "active|activee|autorise|autorisee|",
+    "activado|activada|activo|permitido|",
+    "ativado|ativada|ligado|permitido|",
+    "attivo|attivato|attivata|consentito|",
+    "aan|ingeschakeld|toegestaan|",
+);
+
+/// Words that say the control is off (unchecked, disabled, blocked).
+pub const STATE_OFF: &str = concat!(
+    "off|disabled|blocked|",
+    "aus|deaktiviert|inaktiv|blockiert|gesperrt|",
+    "desactive|desactivee|inactif|bloque|bloquee|",
+    "desactivado|desactivada|inactivo|bloqueado|",
+    "desativado|desativada|desligado|bloqueado|",
+    "disattivo|disattivato|disattivata|bloccato|",
+    "uit|uitgeschakeld|geblokkeerd|",
+);
+
+/// Verbs of a label that offers to turn the setting off, so it is on now ("Turn off your Keep
+/// Activity setting"), at the start or the end of the name.
+pub const VERB_TURN_OFF: &str = concat!(
+    "turn off|switch off|disable|",
+    "deaktivieren|ausschalten|",
+    "desactiver|desactivez|",
+    "desactivar|",
+    "desativar|desligar|",
+    "disattiva|disattivare|",
+    "uitschakelen|uitzetten|zet uit|",
+);
+
+/// Verbs of a label that offers to turn the setting on, so it is off now ("Turn on your Keep
+/// Activity setting").
+pub const VERB_TURN_ON: &str = concat!(
+    "turn on|switch on|enable|",
+    "aktivieren|einschalten|",
+    "activer|activez|",
+    "activar|",
+    "ativar|ligar|",
+    "attiva|attivare|",
+    "inschakelen|aanzetten|zet aan|",
+);
+
+/// Words a state verb and the setting's label may have between them, and the label and the
+/// end of the name ("Turn off *your* Keep Activity *setting*"): at most this many.
+pub const VERB_FILLER_WORDS: usize = 2;

@@ -141,7 +141,76 @@ fn cases() -> Vec<(
             steps(r#"[{ do = "click-control", text = { en = ["x"] } }, { do = "verify" }]"#),
             "demo.ai",
             "steps[0].text",
-            "only choose, confirm and open-tab take text",
+            "only choose, confirm, open-tab, open and close take text",
+        ),
+        // openers and close buttons
+        (
+            "open without text",
+            steps(r#"[{ do = "open" }, { do = "click-control" }, { do = "verify" }]"#),
+            "demo.ai",
+            "steps[0].text",
+            "no text",
+        ),
+        (
+            "open after click-control",
+            steps(
+                r#"[{ do = "click-control" }, { do = "open", text = { en = ["Settings"] } }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[1]",
+            "open must come before click-control",
+        ),
+        (
+            "open twice",
+            steps(
+                r#"[{ do = "open", text = { en = ["A"] } }, { do = "open", text = { en = ["B"] } }, { do = "click-control" }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[1]",
+            "only one open step",
+        ),
+        (
+            "open-tab after open",
+            steps(
+                r#"[{ do = "open", text = { en = ["A"] } }, { do = "open-tab", text = { en = ["Privacy"] } }, { do = "click-control" }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[1]",
+            "open-tab steps must come before open",
+        ),
+        (
+            "close before click-control",
+            steps(
+                r#"[{ do = "close", text = { en = ["Done"] } }, { do = "click-control" }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[0]",
+            "choose, confirm and close must come after click-control",
+        ),
+        (
+            "close with a destructive text",
+            steps(
+                r#"[{ do = "click-control" }, { do = "close", text = { en = ["Delete and close"] } }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[1].text",
+            "holds the destructive word \"delet\"; close only with a button such as",
+        ),
+        (
+            "open with a destructive text",
+            steps(
+                r#"[{ do = "open", text = { en = ["Clear history"] } }, { do = "click-control" }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[0].text",
+            "holds the destructive word \"clear\"; open only with",
+        ),
+        (
+            "close without text",
+            steps(r#"[{ do = "click-control" }, { do = "close" }, { do = "verify" }]"#),
+            "demo.ai",
+            "steps[1].text",
+            "no text",
         ),
         (
             "verify in the middle",

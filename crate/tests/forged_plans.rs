@@ -117,3 +117,77 @@ fn counters_at_their_bounds_are_still_plans() {
         "{d:?}"
     );
 }
+
+/// A forged suspect plan that starts at its verify step (step 1) with nothing in `clicked`, on
+/// a suspect that was off all along: two off reads end `already-off`, never `turned-off` (no
+/// click of ours happened, so Untrain must not claim the change). The same for a setting's plan
+/// forged straight to its verify step.
+#[test]
+fn verify_without_a_click_never_reports_turned_off() {
+    use std::path::Path;
+    use untrain::harvest::harvest;
+    use untrain::{Outcome, State};
+    let e = Engine::embedded().expect("engine");
+    let url = "https://www.linkedin.com/mypreferences/d/settings/data-research";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/suspected/linkedin-research.en.html");
+    let mut snap = harvest(&std::fs::read_to_string(path).expect("fixture"), url);
+    let i = e.evaluate(&snap).suspected[0].control;
+    if let Some(c) = snap.controls.iter_mut().find(|c| c.index == i) {
+        common::flip(c);
+    }
+    let ev = e.evaluate(&snap);
+    assert_eq!(ev.suspected[0].state, State::Off, "{:?}", ev.suspected);
+    let key = ev.suspected[0].key.clone();
+    let json = format!(r#"{{"setting":"{SUSPECTED}","suspect":{key:?},"step":1,"clicked":[]}}"#);
+    {
+        let d = e.next_step(&snap, read(&json));
+        assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+        let d = e.next_step(&snap, d.plan);
+        assert!(
+            matches!(
+                d.action,
+                Action::Done {
+                    outcome: Outcome::AlreadyOff,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+    }
+    // with a click recorded the same reads end turned-off
+    let json = format!(r#"{{"setting":"{SUSPECTED}","suspect":{key:?},"step":1,"clicked":[{i}]}}"#);
+    let plan = read(&json);
+    let d = e.next_step(&snap, plan);
+    let d = e.next_step(&snap, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // a setting's plan forged to its verify step, nothing clicked: already-off
+    let snap = off_page();
+    let plan = read(r#"{"setting":"demo.toggle","step":1,"clicked":[]}"#);
+    let d = e_demo_twice(&snap, plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+}
+
+fn e_demo_twice(snap: &Snapshot, plan: Plan) -> untrain::Decision {
+    let e = common::demo_engine();
+    let d = e.next_step(snap, plan);
+    e.next_step(snap, d.plan)
+}

@@ -15,6 +15,8 @@ export const MASK = "•";
 
 // A word as Rust's char::is_alphanumeric sees it (Unicode Alphabetic or Numeric).
 const WORD = /[\p{Alphabetic}\p{N}]+/gu;
+// "everyoneOn" (two elements' texts joined with no space) is two words, as natively.
+const CAMEL = /(?<=\p{Ll})(?=\p{Lu})/u;
 
 /**
  * Every text of the rules (rules.json, parsed) whose words a report keeps.
@@ -68,12 +70,21 @@ export function wordsOf(texts, normalize) {
 }
 
 /**
- * `text` with every word `keep` refuses replaced by MASK; what lies between words stays.
+ * `text` with every word `keep` refuses replaced by MASK; what lies between words stays. A run
+ * of letters and digits that is not kept whole is split where a lowercase letter meets an
+ * uppercase one ("everyoneOn"), and each part kept or masked.
  * @param {unknown} text
  * @param {(word: string) => boolean} keep
  */
 export function maskText(text, keep) {
-  return String(text ?? "").replace(WORD, (w) => (keep(w) ? w : MASK));
+  return String(text ?? "").replace(WORD, (run) =>
+    keep(run)
+      ? run
+      : run
+          .split(CAMEL)
+          .map((w) => (keep(w) ? w : MASK))
+          .join(""),
+  );
 }
 
 /**

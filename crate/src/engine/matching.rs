@@ -6,11 +6,12 @@ use crate::prelude::*;
 use super::compiled::Compiled;
 use super::keywords;
 use super::view::View;
+use super::words::{words, Words};
 use crate::api::{Finding, MatchedBy, Reason, State};
-use crate::rule::model::{Automation, OffMeans, RuleSet, Setting};
-use crate::snapshot::{read, Control, Reading};
+use crate::rule::model::{Automation, OffMeans, RuleSet, Setting, StepKind};
+use crate::snapshot::{read_with, Control, Reading};
 use crate::text::{contains, normalize};
-use crate::vocab::PREFILL_ROLE;
+use crate::vocab::{step_roles, PREFILL_ROLE};
 
 /// Result of looking for a setting's control: the control, its normalised name, how it was
 /// matched and what off looks like on it (`None`: its wording's polarity is unclear).
@@ -26,7 +27,13 @@ pub(super) enum Match<'a> {
 pub(super) fn shown_label(s: &Setting, ctl: &Control) -> String {
     let name = normalize(&ctl.name);
     let labels = || s.labels.values().flatten();
-    if !name.is_empty() && labels().any(|l| contains(&name, &normalize(l))) {
+    if let Some(l) = labels().find(|l| !name.is_empty() && contains(&name, &normalize(l))) {
+        // a name that also says the state ("Improve the model for everyone Off", "Turn off
+        // your Keep Activity setting") shows the rule's label, not the state or the verb
+        let normalized: Vec<String> = labels().map(|l| normalize(l)).collect();
+        if words(&name, "", &normalized) != Words::Silent {
+            return l.clone();
+        }
         return ctl.name.clone();
     }
     let row = normalize(&ctl.text);
@@ -82,9 +89,14 @@ pub(super) fn on_when(reading: Reading, off: Option<OffMeans>) -> Result<bool, R
 /// A `select` is off when its selected option (`value`) is one of the rule's `off_option`s; a
 /// select matched by keywords is read only when its wording is affirmative (an option
 /// "Disabled" of "Block AI training" would mean on).
+/// A control matched by a label is read from its words too ([`words`]): a state word next to
+/// the label, a row showing only the word, the verb of its name; they must agree with each
+/// other and with its `checked`/aria state, else it is unreadable. `name` and `text` are the
+/// control's normalised name and row.
 pub(super) fn read_setting(
     c: &Compiled,
     ctl: &Control,
+    (name, text): (&str, &str),
     off: Option<OffMeans>,
     by: MatchedBy,
 ) -> Result<bool, Reason> {
@@ -98,7 +110,16 @@ pub(super) fn read_setting(
         }
         return Ok(!c.off_option.contains(&v));
     }
-    on_when(read(ctl), off)
+    let said = if by == MatchedBy::Label {
+        match words(name, text, &c.labels) {
+            Words::Silent => None,
+            Words::Says(b) => Some(Some(b)),
+            Words::Conflict => Some(None),
+        }
+    } else {
+        None
+    };
+    on_when(read_with(ctl, said), off)
 }
 
 /// The option of a select control that means off (its text as in `options`).
@@ -188,14 +209,46 @@ pub(super) fn finding(set: &RuleSet, s: &Setting, c: &Compiled, view: &View<'_>)
         }
         return f;
     }
-    match find(s, c, view) {
+    let m = find(s, c, view);
+    let hidden = match &m {
+        Match::Absent => true,
+        Match::Found(ctl, ..) => !ctl.visible,
+        Match::Ambiguous => false,
+    };
+    if hidden {
+        // the control is not shown: a rule with an opener reads the setting from the opener's
+        // words ("Improve the model for everyone Off")
+        match opener(s, c, view) {
+            Opener::One(ctl, name, text) => {
+                f.label = shown_label(s, ctl);
+                f.control = Some(ctl.index);
+                f.matched_by = Some(MatchedBy::Label);
+                match read_setting(c, ctl, (name, text), Some(s.off_means), MatchedBy::Label) {
+                    Ok(on) => f.state = if on { State::On } else { State::Off },
+                    Err(r) => f.reason = Some(r),
+                }
+                return f;
+            }
+            Opener::Many => {
+                f.reason = Some(Reason::Ambiguous);
+                return f;
+            }
+            Opener::None => {}
+        }
+    }
+    match m {
         Match::Absent => f.reason = Some(Reason::Absent),
         Match::Ambiguous => f.reason = Some(Reason::Ambiguous),
-        Match::Found(ctl, _, by, off) => {
+        Match::Found(ctl, name, by, off) => {
             f.label = shown_label(s, ctl);
             f.control = Some(ctl.index);
             f.matched_by = Some(by);
-            match read_setting(c, ctl, off, by) {
+            let text = view
+                .controls
+                .iter()
+                .find(|(x, _, _)| x.index == ctl.index)
+                .map_or("", |(_, _, t)| t.as_str());
+            match read_setting(c, ctl, (name, text), off, by) {
                 Ok(on) => f.state = if on { State::On } else { State::Off },
                 Err(r) => f.reason = Some(r),
             }
@@ -244,4 +297,51 @@ pub(super) fn prefill_field<'a>(
         return None;
     }
     best.map(|(_, ctl)| ctl)
+}
+
+/// The opener of a setting whose rule has an `open` step.
+pub(super) enum Opener<'a> {
+    /// No open step, or no control shows its texts.
+    None,
+    /// The one control: it, its normalised name and row.
+    One(&'a Control, &'a str, &'a str),
+    /// Two or more controls show its texts equally well.
+    Many,
+}
+
+/// The setting's opener on the page (its `open` step's button): the one visible control of the
+/// step's roles whose name equals (else contains) one of the step's texts, never a destructive
+/// one.
+pub(super) fn opener<'a>(s: &Setting, c: &Compiled, view: &'a View<'a>) -> Opener<'a> {
+    let Some(i) = s.steps.iter().position(|st| st.action == StepKind::Open) else {
+        return Opener::None;
+    };
+    let texts = c.steps.get(i).map_or(&[][..], Vec::as_slice);
+    let roles = step_roles(StepKind::Open);
+    let mut best = 0u8;
+    let mut picks: Vec<(&'a Control, &'a str, &'a str)> = Vec::new();
+    for (ctl, name, text) in &view.controls {
+        if !ctl.visible || !roles.contains(&ctl.role.as_str()) || c.destructive(name) {
+            continue;
+        }
+        let q = if texts.iter().any(|t| t == name) {
+            2
+        } else if texts.iter().any(|t| contains(name, t)) {
+            1
+        } else {
+            continue;
+        };
+        if q > best {
+            best = q;
+            picks.clear();
+        }
+        if q == best {
+            picks.push((ctl, name.as_str(), text.as_str()));
+        }
+    }
+    match picks.as_slice() {
+        [] => Opener::None,
+        [(ctl, name, text)] => Opener::One(ctl, name, text),
+        _ => Opener::Many,
+    }
 }

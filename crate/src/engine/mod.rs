@@ -18,6 +18,7 @@ mod steps;
 mod suspect_plan;
 mod suspects;
 mod view;
+mod words;
 
 pub use crate::api::{
     Action, Decision, Evaluation, FailReason, Finding, MatchedBy, Outcome, PageInfo, Plan,

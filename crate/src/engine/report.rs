@@ -6,7 +6,8 @@
 //! Masking keeps only what a rule author needs and what cannot be personal: every word of the
 //! page's texts is kept when the rules or the engine's own vocabulary hold it (a rule's labels,
 //! context, exclusions, step texts and option names; the training, AI, data, polarity and state
-//! words of `vocab.rs`), and becomes `•` otherwise. Names, e-mail addresses and numbers that no
+//! words of `vocab.rs`), and becomes `•` otherwise; "everyoneOn" (texts joined with no space)
+//! counts as two words. Names, e-mail addresses and numbers that no
 //! rule mentions are so masked; the labels a rule looks for survive whole, so the masked page
 //! reads as the page did for every rule. The URL keeps its host and only as much of its path and
 //! fragment as the platform's page patterns need to read it the same way; never the query. The
@@ -99,9 +100,19 @@ fn rule_words(sets: &[RuleSet]) -> Vec<String> {
     words
 }
 
-/// Whether the normalised `word` holds one of the engine's stems at its start.
+/// Whether the normalised `word` holds one of the engine's stems at its start, or is one of
+/// its state words ("on", "off", "enabled", the verbs "turn off", ...: whole words only).
 pub fn has_vocabulary_stem(word: &str) -> bool {
     stems().any(|s| has_stem(word, s))
+        || [
+            vocab::STATE_ON,
+            vocab::STATE_OFF,
+            vocab::VERB_TURN_OFF,
+            vocab::VERB_TURN_ON,
+        ]
+        .iter()
+        .flat_map(|l| l.split(['|', ' ']))
+        .any(|w| !w.is_empty() && w == word)
 }
 
 /// The engine's vocabulary stems (the lists of `vocab.rs`), `|`-separated as there.
@@ -148,20 +159,43 @@ impl Vocabulary {
     #[cfg(not(target_arch = "wasm32"))]
     fn text(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
-        let mut word = String::new();
+        let mut run = String::new();
         for ch in text.chars().chain(core::iter::once(' ')) {
             if ch.is_alphanumeric() {
-                word.push(ch);
+                run.push(ch);
                 continue;
             }
-            if !word.is_empty() {
-                out.push_str(if self.keeps(&word) { &word } else { MASK });
-                word.clear();
+            if !run.is_empty() {
+                self.push_run(&mut out, &run);
+                run.clear();
             }
             out.push(ch);
         }
         out.pop();
         out
+    }
+
+    /// One run of letters and digits: kept whole, else word by word where a lowercase letter
+    /// followed by an uppercase one ends a word ("everyoneOn": two elements' texts joined with
+    /// no space), each word kept or [`MASK`]ed.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn push_run(&self, out: &mut String, run: &str) {
+        if self.keeps(run) {
+            out.push_str(run);
+            return;
+        }
+        let mut start = 0;
+        let mut prev_lower = false;
+        for (i, ch) in run.char_indices() {
+            if ch.is_uppercase() && prev_lower {
+                let w = run.get(start..i).unwrap_or("");
+                out.push_str(if self.keeps(w) { w } else { MASK });
+                start = i;
+            }
+            prev_lower = ch.is_lowercase();
+        }
+        let w = run.get(start..).unwrap_or("");
+        out.push_str(if self.keeps(w) { w } else { MASK });
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::compiled::Compiled;
 use super::decide::{click, fail, reason_fail, select, wait};
-use super::matching::off_option_of;
+use super::matching::{off_option_of, opener, Opener};
 use super::view::View;
 use crate::api::{
     Action, Decision, FailReason, Finding, Outcome, Plan, Reason, State, MAX_WAITS, OFF_READS,
@@ -35,15 +35,12 @@ pub(super) fn step(cx: Ctx<'_>, plan: Plan) -> Decision {
     match kind {
         StepKind::ClickControl => click_control(cx, plan),
         StepKind::OpenTab => open_tab(cx, plan),
+        StepKind::Open => open(cx, plan),
+        StepKind::Close => close(cx, plan),
         StepKind::Choose | StepKind::Confirm => choose_or_confirm(cx, kind, plan),
         StepKind::Verify => {
-            let outcome = if plan.clicked.is_empty() {
-                Outcome::AlreadyOff
-            } else {
-                Outcome::TurnedOff
-            };
             let f = cx.finding;
-            verify(plan, f.state, f.reason, f.label, outcome)
+            verify(plan, f.state, f.reason, f.label)
         }
     }
 }
@@ -60,7 +57,12 @@ fn to_last(cx: Ctx<'_>, mut plan: Plan) -> Decision {
 /// reads on, never when its name is destructive. Off before any click ends the plan; off
 /// after one goes on to verify.
 fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
-    match (cx.finding.state, cx.found) {
+    // the control the finding read (not an opener that shows the state while the control is
+    // hidden in its dialog)
+    let own = cx
+        .found
+        .filter(|(ctl, _)| cx.finding.control == Some(ctl.index));
+    match (cx.finding.state, own) {
         (State::On, Some((ctl, name))) => {
             let c = cx.c;
             if c.destructive(name) {
@@ -92,6 +94,16 @@ fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
             },
         },
         (State::Off, _) => to_last(cx, plan),
+        // read on from the opener: its dialog has not shown the control yet
+        (State::On, None) => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the dialog to show the setting's control",
+            (
+                FailReason::Absent,
+                "the setting's control did not show after opening its dialog",
+            ),
+        ),
         _ => {
             let r = cx.finding.reason.unwrap_or(Reason::Unreadable);
             wait(
@@ -116,11 +128,7 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
     match choice(StepKind::OpenTab, texts, cx.c, cx.view, None) {
         Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
             // a tab click is not recorded in `clicked` (it changes no setting)
-            let mut d = click(plan, tab, ["open the tab \"", &tab.name, "\""].concat());
-            if matches!(d.action, Action::Click { .. }) {
-                d.plan.clicked.pop();
-            }
-            d
+            click_unrecorded(plan, tab, ["open the tab \"", &tab.name, "\""].concat())
         }
         // the tab is selected but the control is not there (yet)
         Choice::One(_) => wait(
@@ -140,6 +148,99 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
             "waiting for the tab to appear",
             (FailReason::NoChoice, "the expected tab did not appear"),
         ),
+    }
+}
+
+/// Click `ctl` without recording it in `clicked` (an opener, a tab, a close button: none of
+/// them changes the setting).
+fn click_unrecorded(plan: Plan, ctl: &Control, why: String) -> Decision {
+    let mut d = click(plan, ctl, why);
+    if matches!(d.action, Action::Click { .. }) {
+        d.plan.clicked.pop();
+    }
+    d
+}
+
+/// `open`: while the setting's control is not shown, its state is read from the opener (the
+/// button that opens the control's dialog, see `matching::opener`); when that reads on, click
+/// the opener. Off before any click ends the plan (`already-off`); a control that shows
+/// already skips the step.
+fn open(cx: Ctx<'_>, mut plan: Plan) -> Decision {
+    if cx.found.is_some_and(|(ctl, _)| ctl.visible) {
+        plan.step = plan.step.saturating_add(1);
+        plan.waits = 0;
+        return step(cx, plan);
+    }
+    match cx.finding.state {
+        State::On => match opener(cx.s, cx.c, cx.view) {
+            Opener::One(ctl, _, _) if cx.finding.control == Some(ctl.index) => {
+                click_unrecorded(plan, ctl, ["open \"", &ctl.name, "\""].concat())
+            }
+            _ => wait(
+                plan,
+                WAIT_MS,
+                "waiting for the setting's opener",
+                reason_fail(Reason::Absent),
+            ),
+        },
+        State::Off if plan.clicked.is_empty() => Decision {
+            plan,
+            action: Action::Done {
+                outcome: Outcome::AlreadyOff,
+                label: cx.finding.label,
+            },
+        },
+        State::Off => to_last(cx, plan),
+        State::Unknown | State::Manual => {
+            let r = cx.finding.reason.unwrap_or(Reason::Unreadable);
+            wait(
+                plan,
+                WAIT_MS,
+                "waiting for the setting to render",
+                reason_fail(r),
+            )
+        }
+    }
+}
+
+/// `close`: once the setting reads off, click the one button in a dialog that shows one of the
+/// step's texts ("Done", "Got it"), never destructive, never the control; none, or more than
+/// one, skips the step (the dialog stays open: closing is never worth a guess). A setting that
+/// still reads on waits for the page to take the change.
+fn close(cx: Ctx<'_>, mut plan: Plan) -> Decision {
+    match cx.finding.state {
+        State::Off => {
+            let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+            let own = cx.found.map(|(ctl, _)| ctl.index);
+            match choice(StepKind::Close, texts, cx.c, cx.view, own) {
+                Choice::One(btn) => {
+                    click_unrecorded(plan, btn, ["close with \"", &btn.name, "\""].concat())
+                }
+                Choice::None | Choice::Many => {
+                    plan.step = plan.step.saturating_add(1);
+                    plan.waits = 0;
+                    step(cx, plan)
+                }
+            }
+        }
+        State::On => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the page to accept the change",
+            (
+                FailReason::NotAccepted,
+                "the page did not accept the change",
+            ),
+        ),
+        State::Unknown | State::Manual => {
+            let r = cx.finding.reason.unwrap_or(Reason::Unreadable);
+            wait(
+                plan,
+                WAIT_MS,
+                "waiting to read the setting again",
+                reason_fail(r),
+            )
+        }
     }
 }
 
@@ -178,20 +279,26 @@ fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
     }
 }
 
-/// `verify`, of a setting's plan and of a suspect's: done with `outcome` after [`OFF_READS`]
-/// off reads in a row; on again after an off read has reverted; on, or unreadable (`reason`),
-/// waits.
+/// `verify`, of a setting's plan and of a suspect's: done after [`OFF_READS`] off reads in a
+/// row; on again after an off read has reverted; on, or unreadable (`reason`), waits. The
+/// outcome is `turned-off` only when the plan records a click of ours (`clicked`): a plan
+/// that reaches verify without one (forged, or a setting that was off all along) ends
+/// `already-off`, never claiming a change Untrain did not make.
 pub(super) fn verify(
     mut plan: Plan,
     state: State,
     reason: Option<Reason>,
     label: String,
-    outcome: Outcome,
 ) -> Decision {
     match state {
         State::Off => {
             plan.off_reads = plan.off_reads.saturating_add(1);
             if plan.off_reads >= OFF_READS {
+                let outcome = if plan.clicked.is_empty() {
+                    Outcome::AlreadyOff
+                } else {
+                    Outcome::TurnedOff
+                };
                 Decision {
                     plan,
                     action: Action::Done { outcome, label },
@@ -252,6 +359,7 @@ fn choice<'a>(
         if !ctl.visible
             || ctl.disabled
             || Some(ctl.index) == own
+            || (kind == StepKind::Close && !ctl.in_dialog)
             || !roles.contains(&ctl.role.as_str())
             || c.destructive(name)
             || c.labels.iter().any(|l| contains(name, l))

@@ -75,13 +75,7 @@ impl Engine {
                 ),
             ),
             // a suspect that is gone or unreadable reads unknown: wait, then fail unreadable
-            (1, state, _) => verify(
-                plan,
-                state.unwrap_or(State::Unknown),
-                None,
-                label,
-                Outcome::TurnedOff,
-            ),
+            (1, state, _) => verify(plan, state.unwrap_or(State::Unknown), None, label),
             _ => fail(plan, FailReason::BadPlan, "the plan has no such step"),
         }
     }

@@ -318,7 +318,8 @@ pub struct Step {
     /// What to do.
     #[serde(rename = "do")]
     pub action: StepKind,
-    /// For `choose`/`confirm`: the texts to look for, by language.
+    /// For `choose`, `confirm`, `open-tab`, `open` and `close`: the texts to look for, by
+    /// language.
     #[serde(default, skip_serializing_if = "LangMap::is_empty")]
     pub text: Texts,
 }
@@ -336,6 +337,16 @@ pub enum StepKind {
     /// Before `click-control`: when the control is absent, click the tab whose name is one of
     /// the texts; skipped when the control is present.
     OpenTab,
+    /// Before `click-control`: the setting's control sits in a dialog (or a panel) that a named
+    /// button opens, and that button shows the setting's state as a word ("Improve the model
+    /// for everyone Off"). While the control is not shown, the setting is read from the opener;
+    /// when it reads on, the opener (the one button whose name is one of the texts) is clicked;
+    /// skipped when the control shows already.
+    Open,
+    /// After `click-control`, once the setting reads off: click the one button in a dialog
+    /// whose name is one of the texts ("Done", "Got it") to close it; skipped when there is
+    /// none or more than one. Never a destructive button.
+    Close,
     /// Re-read the control until it reads off twice.
     Verify,
 }

@@ -4,7 +4,8 @@
 use crate::prelude::*;
 
 use super::model::{
-    Automation, DefaultState, Expect, RuleError, RuleSet, Setting, StepKind, Texts, KNOWN_ROLES,
+    Automation, DefaultState, Expect, RuleError, RuleSet, Setting, StepKind, Texts, DESTRUCTIVE,
+    KNOWN_ROLES,
 };
 use alloc::collections::BTreeMap;
 
@@ -343,15 +344,20 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
         push(errs, "steps", "no step".into());
     }
     let last = s.steps.len().saturating_sub(1);
-    // the order: open-tab*, click-control, (choose | confirm)*, verify
+    // the order: open-tab*, open?, click-control, (choose | confirm | close)*, verify
     let first_click = s
         .steps
         .iter()
         .position(|st| st.action == StepKind::ClickControl);
+    let first_open = s.steps.iter().position(|st| st.action == StepKind::Open);
     for (i, step) in s.steps.iter().enumerate() {
         let field = format!("steps[{i}]");
         match step.action {
-            StepKind::Choose | StepKind::Confirm | StepKind::OpenTab => {
+            StepKind::Choose
+            | StepKind::Confirm
+            | StepKind::OpenTab
+            | StepKind::Open
+            | StepKind::Close => {
                 check_texts(errs, file, id, &format!("{field}.text"), &step.text, true)
             }
             StepKind::ClickControl | StepKind::Verify => {
@@ -359,7 +365,24 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
                     push(
                         errs,
                         &format!("{field}.text"),
-                        "only choose, confirm and open-tab take text".into(),
+                        "only choose, confirm, open-tab, open and close take text".into(),
+                    );
+                }
+            }
+        }
+        if matches!(step.action, StepKind::Open | StepKind::Close) {
+            // an opener or a close button is clicked without changing the setting: a
+            // destructive word there is a mistake in the rule
+            for t in step.text.values().flatten() {
+                let n = crate::text::normalize(t);
+                if let Some(w) = DESTRUCTIVE.iter().find(|w| crate::text::has_stem(&n, w)) {
+                    push(
+                        errs,
+                        &format!("{field}.text"),
+                        format!(
+                            "{t:?} holds the destructive word {w:?}; {} only with a button such as \"Done\" or \"Close\"",
+                            if step.action == StepKind::Open { "open" } else { "close" }
+                        ),
                     );
                 }
             }
@@ -377,13 +400,29 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
                 "open-tab steps must come before click-control".into(),
             );
         }
-        if matches!(step.action, StepKind::Choose | StepKind::Confirm)
-            && first_click.is_none_or(|c| i < c)
+        if step.action == StepKind::OpenTab && first_open.is_some_and(|o| i > o) {
+            push(errs, &field, "open-tab steps must come before open".into());
+        }
+        if step.action == StepKind::Open {
+            if Some(i) != first_open {
+                push(errs, &field, "only one open step".into());
+            } else if first_click.is_some_and(|c| i > c) {
+                push(
+                    errs,
+                    &field,
+                    "open must come before click-control (it opens the dialog that holds the control)".into(),
+                );
+            }
+        }
+        if matches!(
+            step.action,
+            StepKind::Choose | StepKind::Confirm | StepKind::Close
+        ) && first_click.is_none_or(|c| i < c)
         {
             push(
                 errs,
                 &field,
-                "choose and confirm must come after click-control".into(),
+                "choose, confirm and close must come after click-control".into(),
             );
         }
     }
@@ -391,14 +430,17 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
         push(
             errs,
             "steps[0]",
-            "the steps must have a click-control step (after any open-tab steps)".into(),
+            "the steps must have a click-control step (after any open-tab and open steps)".into(),
         );
     } else if let Some(first) = s.steps.first() {
-        if !matches!(first.action, StepKind::ClickControl | StepKind::OpenTab) {
+        if !matches!(
+            first.action,
+            StepKind::ClickControl | StepKind::OpenTab | StepKind::Open
+        ) {
             push(
                 errs,
                 "steps[0]",
-                "the first step must be click-control (or open-tab)".into(),
+                "the first step must be click-control (or open-tab, or open)".into(),
             );
         }
     }

@@ -1,0 +1,379 @@
+//! Opt-out flows on the real-markup pages of ChatGPT and Gemini (`tests/fixtures/*/real-*`),
+//! page by page as the platform renders them after each click: an opener that shows the state
+//! and opens the control's dialog (ChatGPT), a chip read from its words whose menu holds the
+//! off choice next to a destructive twin (Gemini), a close button afterwards, and the hostile
+//! neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
+
+use std::path::Path;
+use untrain::harvest::harvest;
+use untrain::{Action, Decision, Engine, FailReason, Outcome, Plan, Snapshot, State};
+
+const CHATGPT: &str = "https://chatgpt.com/settings/data-controls";
+const GEMINI: &str = "https://myactivity.google.com/product/gemini";
+
+fn html(file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// `file` with each `(from, to)` replaced once (the page as it renders after a click).
+fn render(file: &str, url: &str, edits: &[(&str, &str)]) -> Snapshot {
+    let mut h = html(file);
+    for (from, to) in edits {
+        assert!(h.contains(from), "{file}: test bug: no {from:?}");
+        h = h.replacen(from, to, 1);
+    }
+    harvest(&h, url)
+}
+
+fn engine() -> Engine {
+    Engine::embedded().expect("embedded rules")
+}
+
+fn click_name(d: &Decision) -> (String, String) {
+    match &d.action {
+        Action::Click { role, name, .. } => (role.clone(), name.clone()),
+        other => panic!("want a click, got {other:?}"),
+    }
+}
+
+/// Asks until the action is not a wait.
+fn until_action(e: &Engine, s: &Snapshot, mut plan: Plan) -> Decision {
+    for _ in 0..30 {
+        let d = e.next_step(s, plan);
+        match d.action {
+            Action::Wait { .. } => plan = d.plan,
+            _ => return d,
+        }
+    }
+    panic!("only waits");
+}
+
+const MODAL_OPEN: (&str, &str) = ("data-rx-modal hidden", "data-rx-modal");
+const SWITCH_OFF: (&str, &str) = (
+    r#"aria-checked="true" data-state="checked" data-testid="improve-model-toggle""#,
+    r#"aria-checked="false" data-state="unchecked" data-testid="improve-model-toggle""#,
+);
+const ROW_OFF: (&str, &str) = ("data-rx-word>On<", "data-rx-word>Off<");
+
+#[test]
+fn chatgpt_opens_the_row_turns_the_modal_switch_off_closes_and_verifies_the_row() {
+    let e = engine();
+    let id = "chatgpt.improve-model";
+    let on = render("chatgpt/real-on.en.html", CHATGPT, &[]);
+    let f = e.evaluate(&on).findings.remove(0);
+    assert_eq!(
+        (f.state, f.label.as_str()),
+        (State::On, "Improve the model for everyone")
+    );
+    // 1. the row (the opener) is clicked; it changes nothing, so it is not in `clicked`
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        ("button".into(), "Improve the model for everyoneOn".into())
+    );
+    assert!(d.plan.clicked.is_empty());
+    // the modal has not shown yet: wait
+    let d = e.next_step(&on, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    // 2. the modal shows its switch, on: click it
+    let open = render("chatgpt/real-on.en.html", CHATGPT, &[MODAL_OPEN]);
+    let d = e.next_step(&open, d.plan);
+    let (role, _) = click_name(&d);
+    assert_eq!(role, "switch");
+    assert_eq!(d.plan.clicked.len(), 1);
+    // 3. the switch reads off, the row says Off: close the modal with "Done" (not recorded)
+    let switched = render(
+        "chatgpt/real-on.en.html",
+        CHATGPT,
+        &[MODAL_OPEN, SWITCH_OFF, ROW_OFF],
+    );
+    let d = e.next_step(&switched, d.plan);
+    assert_eq!(click_name(&d), ("button".into(), "Done".into()));
+    assert_eq!(d.plan.clicked.len(), 1);
+    // 4. the modal is gone: verify reads the row's word, off twice
+    let closed = render("chatgpt/real-on.en.html", CHATGPT, &[SWITCH_OFF, ROW_OFF]);
+    let d = e.next_step(&closed, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    let d = e.next_step(&closed, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run on the page as served now clicks nothing
+    let off = render("chatgpt/real-off.en.html", CHATGPT, &[]);
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+#[test]
+fn chatgpt_failures_never_claim_off() {
+    let e = engine();
+    let id = "chatgpt.improve-model";
+    let on = render("chatgpt/real-on.en.html", CHATGPT, &[]);
+    let open = render("chatgpt/real-on.en.html", CHATGPT, &[MODAL_OPEN]);
+    // the modal never opens: the plan fails absent after its waits, having clicked only the row
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &on, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Absent,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the switch ignores the click: no close, not-accepted
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&open, d.plan);
+    assert_eq!(click_name(&d).0, "switch");
+    let d = until_action(&e, &open, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NotAccepted,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the modal closes but the row still says On (the platform did not keep it): never done
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&open, d.plan);
+    let switched = render(
+        "chatgpt/real-on.en.html",
+        CHATGPT,
+        &[MODAL_OPEN, SWITCH_OFF],
+    );
+    let d = e.next_step(&switched, d.plan);
+    assert_eq!(click_name(&d).1, "Done");
+    let d = until_action(&e, &on, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    // a modal without "Done": the close step is skipped, verify reads the switch off twice
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&open, d.plan);
+    let no_done = render(
+        "chatgpt/real-on.en.html",
+        CHATGPT,
+        &[MODAL_OPEN, SWITCH_OFF, ROW_OFF, (">Done<", ">Back<")],
+    );
+    let d = until_action(&e, &no_done, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the unreadable row: nothing is clicked, ever
+    let unreadable = render("chatgpt/real-unreadable.en.html", CHATGPT, &[]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty() && d.plan.actions <= 9);
+}
+
+/// The chip turned off by the menu, as real.js renders it: word and label.
+const CHIP_OFF: [(&str, &str); 3] = [
+    (
+        r#"aria-label="Turn off your Keep Activity setting""#,
+        r#"aria-label="Turn on your Keep Activity setting""#,
+    ),
+    ("data-gx-word>On<", "data-gx-word>Off<"),
+    (r#"data-fx-initial="true""#, r#"data-fx-initial="false""#),
+];
+
+#[test]
+fn gemini_chip_menu_turn_off_got_it_and_verify() {
+    let e = engine();
+    let id = "gemini.keep-activity";
+    let on = render("gemini/real-on.en.html", GEMINI, &[]);
+    let f = e.evaluate(&on).findings.remove(0);
+    assert_eq!((f.state, f.label.as_str()), (State::On, "Keep Activity"));
+    // 1. the chip (the setting's control, read from its words)
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        (
+            "button".into(),
+            "Turn off your Keep Activity setting".into()
+        )
+    );
+    // 2. the menu: "Turn off", never "Turn off and delete activity"
+    let menu = render(
+        "gemini/real-on.en.html",
+        GEMINI,
+        &[(
+            "aria-label=\"Keep activity\" hidden",
+            "aria-label=\"Keep activity\"",
+        )],
+    );
+    let d = e.next_step(&menu, d.plan);
+    assert_eq!(
+        click_name(&d),
+        ("menuitem".into(), "Turn off 1 step".into())
+    );
+    // 3. off, and the "Got it" dialog: close it
+    let mut edits = CHIP_OFF.to_vec();
+    edits.push((
+        "id=\"gotit\" class=\"dialog\" aria-modal=\"true\" aria-labelledby=\"gotit-title\" hidden",
+        "id=\"gotit\" class=\"dialog\" aria-modal=\"true\" aria-labelledby=\"gotit-title\"",
+    ));
+    let got_it = render("gemini/real-on.en.html", GEMINI, &edits);
+    let d = e.next_step(&got_it, d.plan);
+    assert_eq!(click_name(&d), ("button".into(), "Got it".into()));
+    assert_eq!(
+        d.plan.clicked.len(),
+        2,
+        "chip and menu item; not the close button"
+    );
+    // 4. verify on the page without the dialog
+    let off = render("gemini/real-off.en.html", GEMINI, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // no dialog follows: the close step is skipped
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&menu, d.plan);
+    let quiet = render("gemini/real-on.en.html", GEMINI, &CHIP_OFF);
+    let d = until_action(&e, &quiet, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn gemini_never_clicks_a_delete_button_and_never_reads_a_half_rendered_chip() {
+    let e = engine();
+    let id = "gemini.keep-activity";
+    // only the destructive twin in the menu: no choice; the per-day delete buttons, shown and
+    // named "Delete all activity from ...", are never clicked
+    let menu = render(
+        "gemini/real-on.en.html",
+        GEMINI,
+        &[
+            (
+                "aria-label=\"Keep activity\" hidden",
+                "aria-label=\"Keep activity\"",
+            ),
+            (
+                "<span>Turn off</span> <span class=\"hint\">1 step</span>",
+                "<span>Delete all activity</span>",
+            ),
+        ],
+    );
+    let on = render("gemini/real-on.en.html", GEMINI, &[]);
+    let d = e.next_step(&on, Plan::new(id));
+    let mut plan = d.plan;
+    loop {
+        let d = e.next_step(&menu, plan);
+        match &d.action {
+            Action::Click { name, .. } => panic!("clicked {name:?}"),
+            Action::Wait { .. } => plan = d.plan,
+            Action::Failed { reason, .. } => {
+                assert_eq!(*reason, FailReason::NoChoice);
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // the label says "Turn off" but the chip shows "Off": unknown, nothing clicked
+    let half = render("gemini/real-unreadable.en.html", GEMINI, &[]);
+    let f = e.evaluate(&half).findings.remove(0);
+    assert_eq!(f.state, State::Unknown);
+    let d = until_action(&e, &half, Plan::new(id));
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    assert!(d.plan.clicked.is_empty());
+}
+
+/// A page that is not what the rule expects: two rows showing the opener's text cannot be told
+/// apart (ambiguous), so nothing is clicked.
+#[test]
+fn chatgpt_two_openers_are_ambiguous_and_nothing_is_clicked() {
+    let e = engine();
+    let row = r#"<div>
+          <button type="button" class="rowbtn" data-testid="improve-model-open-modal-button">"#;
+    let twice = [(
+        row,
+        &*format!(
+            "{row}<div>Improve the model for everyone</div><div>Off</div></button></div>{row}"
+        ),
+    )];
+    let s = render("chatgpt/real-on.en.html", CHATGPT, &twice);
+    let f = e.evaluate(&s).findings.remove(0);
+    assert_eq!(
+        (f.state, f.reason),
+        (State::Unknown, Some(untrain::Reason::Ambiguous))
+    );
+    let d = until_action(&e, &s, Plan::new("chatgpt.improve-model"));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Ambiguous,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
