@@ -240,5 +240,8 @@ fn huge_snapshot_stays_within_budget() {
     let t = std::time::Instant::now();
     let ev = e.evaluate(&snap);
     assert_eq!(ev.findings.len(), 1);
-    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+    // A guard against a hang or a blow-up (the work is bounded by MAX_CONTROLS and MAX_CHARS),
+    // not a speed test (the benchmark measures speed): a debug build takes ~7 s here alone and
+    // took 21 s on a fresh machine's CI run with both cores busy, so the bound is generous.
+    assert!(t.elapsed().as_secs() < 90, "took {:?}", t.elapsed());
 }
