@@ -63,12 +63,30 @@
 /**
  * `auto`: opt out now, without asking (a tab the popup or the run opened); `previous`: the stored
  * record before this evaluation; `settings`: the platform's SettingInfo by id; `site`: the host
- * when the page is on a host a customer of the platform controls, else null.
+ * when the page is on a host a customer of the platform controls, else null; `proof`: what this
+ * evaluation proved of a change Untrain made here before the page was reloaded (`results`:
+ * background/proof.js ProofResult[], `name`: the platform's name), else null.
  * @typedef {{ ok: true, evaluation: Evaluation, auto: boolean, previous: object | null,
- *   settings: Record<string, SettingInfo>, site: string | null }} EvaluateReply
+ *   settings: Record<string, SettingInfo>, site: string | null,
+ *   proof: { results: object[], name: string } | null }} EvaluateReply
  */
 /** content -> background. @typedef {{ type: "step", snapshot: Snapshot, plan: Plan }} StepMessage */
 /** @typedef {{ ok: true, plan: Plan, action: Action }} StepReply */
+/**
+ * content -> background, after Untrain turned settings off on this page and its re-read said
+ * off: prove that the platform kept them (background/proof.js). `items`: the settings (ids) and
+ * suspects ("suspected:<key>") turned off, with the label shown. The reply's `method`: "reload"
+ * (the content script reloads the page; the reloaded page's evaluate reply carries `proof`) or
+ * "tab" (the background reads the page afresh in a background tab and answers with a
+ * proof-result message).
+ * @typedef {{ type: "prove", items: { key: string, label?: string }[] }} ProveMessage
+ */
+/** @typedef {{ ok: true, method: "reload" | "tab" }} ProveReply */
+/**
+ * background -> content (tabs.sendMessage to the tab the person looks at): what the fresh read
+ * proved. `results`: background/proof.js ProofResult[].
+ * @typedef {{ type: "proof-result", platform: string, name: string, results: object[] }} ProofResultMessage
+ */
 
 /** popup -> background. @typedef {{ type: "platforms" }} PlatformsMessage */
 /** @typedef {{ ok: true, platforms: PlatformInfo[] }} PlatformsReply */
@@ -89,7 +107,7 @@
 /** popup -> background. @typedef {{ type: "recheck-dismiss" }} RecheckDismissMessage */
 /** @typedef {{ ok: true }} OkReply */
 
-/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage} ContentMessage */
+/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | ProveMessage} ContentMessage */
 /**
  * @typedef {PlatformsMessage | StatusMessage | OpenAndOptOutMessage | EverywhereStartMessage
  *   | EverywhereCancelMessage | EverywhereStatusMessage | AuditClearMessage | RecheckNowMessage
@@ -104,6 +122,9 @@ var UntrainMessages = (() => {
     CLASSIFY: "classify",
     EVALUATE: "evaluate",
     STEP: "step",
+    PROVE: "prove",
+    // background -> content script (tabs.sendMessage; the content script checks the sender)
+    PROOF_RESULT: "proof-result",
     // popup -> background (extension pages only)
     PLATFORMS: "platforms",
     STATUS: "status",
@@ -117,7 +138,7 @@ var UntrainMessages = (() => {
   });
 
   /** @type {ReadonlySet<string>} */
-  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP]);
+  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP, MSG.PROVE]);
   /** @type {ReadonlySet<string>} */
   const POPUP_TYPES = new Set([
     MSG.PLATFORMS,
@@ -131,11 +152,16 @@ var UntrainMessages = (() => {
     MSG.RECHECK_DISMISS,
   ]);
 
+  /** background -> content script (tabs.sendMessage): the content script checks the sender. */
+  /** @type {ReadonlySet<string>} */
+  const BACKGROUND_TYPES = new Set([MSG.PROOF_RESULT]);
+
   /** The largest message, as JSON text, the background reads. */
   const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
 
   /**
-   * The error of a content-script message's payload ("bad url", "bad snapshot", "bad plan"), or
+   * The error of a content-script message's payload ("bad url", "bad snapshot", "bad plan",
+   * "bad items"), or
    * null when its fields have the contract's types. Popup payloads are read leniently by their
    * handlers (an odd `platforms` or `limit_ms` falls back to the default).
    * @param {{ type?: unknown, [field: string]: unknown }} message
@@ -143,6 +169,15 @@ var UntrainMessages = (() => {
    */
   function payloadError(message) {
     if (message.type === MSG.CLASSIFY) return typeof message.url === "string" ? null : "bad url";
+    if (message.type === MSG.PROVE) {
+      const items = message.items;
+      const good =
+        Array.isArray(items) &&
+        items.length > 0 &&
+        items.length <= 20 &&
+        items.every((i) => i && typeof i === "object" && typeof i.key === "string" && i.key.length > 0);
+      return good ? null : "bad items";
+    }
     if (message.type !== MSG.EVALUATE && message.type !== MSG.STEP) return null;
     const snapshot = /** @type {{ url?: unknown } | null} */ (message.snapshot);
     if (!snapshot || typeof snapshot !== "object" || typeof snapshot.url !== "string") return "bad snapshot";
@@ -160,6 +195,6 @@ var UntrainMessages = (() => {
    */
   const fail = (error) => ({ ok: false, error });
 
-  return Object.freeze({ MSG, CONTENT_TYPES, POPUP_TYPES, MAX_MESSAGE_CHARS, payloadError, fail });
+  return Object.freeze({ MSG, CONTENT_TYPES, POPUP_TYPES, BACKGROUND_TYPES, MAX_MESSAGE_CHARS, payloadError, fail });
 })();
 globalThis.UntrainMessages = UntrainMessages;
