@@ -269,8 +269,14 @@ async function evaluate(e, snapshot, tabId) {
 async function prove(e, message, senderUrl, tabId, page) {
   const items = proofItems(message.items);
   if (!items) return fail("bad items");
-  const site = siteOf(e, page.platform, senderUrl);
-  return proofTabs.request({ origin: tabId, url: senderUrl, platform: page.platform, site, items, now: Date.now() });
+  // The page's address now (after an in-app navigation), on the sender's own host and platform.
+  if (hostOf(message.url) !== hostOf(senderUrl) || !message.url.startsWith("https://")) {
+    return fail("url is not the sender's");
+  }
+  const now = e.classify(message.url);
+  if (!now || now.platform !== page.platform) return fail("url is not the sender's");
+  const site = siteOf(e, page.platform, message.url);
+  return proofTabs.request({ origin: tabId, url: message.url, platform: page.platform, site, items, now: Date.now() });
 }
 
 /**

@@ -501,6 +501,7 @@
     show(evaluation, done[0].item, "working", { message: "confirming" });
     const reply = await send({
       type: MSG.PROVE,
+      url: location.href,
       items: done.map(({ item, result }) => ({ key: item.key, label: result.label || item.label || "" })),
     });
     if (mine !== session) {

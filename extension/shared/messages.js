@@ -79,7 +79,9 @@
  * (the content script reloads the page; the reloaded page's evaluate reply carries `proof`) or
  * "tab" (the background reads the page afresh in a background tab and answers with a
  * proof-result message).
- * @typedef {{ type: "prove", items: { key: string, label?: string }[] }} ProveMessage
+ * `url`: the page's address now (an in-app navigation may have changed it since the page
+ * loaded); it must be on the sender's host.
+ * @typedef {{ type: "prove", url: string, items: { key: string, label?: string }[] }} ProveMessage
  */
 /** @typedef {{ ok: true, method: "reload" | "tab" }} ProveReply */
 /**
@@ -176,7 +178,8 @@ var UntrainMessages = (() => {
         items.length > 0 &&
         items.length <= 20 &&
         items.every((i) => i && typeof i === "object" && typeof i.key === "string" && i.key.length > 0);
-      return good ? null : "bad items";
+      if (!good) return "bad items";
+      return typeof message.url === "string" ? null : "bad url";
     }
     if (message.type !== MSG.EVALUATE && message.type !== MSG.STEP) return null;
     const snapshot = /** @type {{ url?: unknown } | null} */ (message.snapshot);

@@ -36,7 +36,8 @@ describe('message contract', () => {
     }
     assert.equal(payloadError({ type: MSG.STEP, snapshot: { url: 'u' }, plan: { setting: 'a' } }), null);
     assert.equal(payloadError({ type: MSG.STATUS }), null, 'popup payloads are read by their handlers');
-    assert.equal(payloadError({ type: MSG.PROVE, items: [{ key: 'a', label: 'L' }] }), null);
+    assert.equal(payloadError({ type: MSG.PROVE, url: 'https://x', items: [{ key: 'a', label: 'L' }] }), null);
+    assert.equal(payloadError({ type: MSG.PROVE, items: [{ key: 'a' }] }), 'bad url');
     for (const items of [undefined, null, 'a', [], [{}], [{ key: 5 }], [{ key: '' }], Array(21).fill({ key: 'a' })]) {
       assert.equal(payloadError({ type: MSG.PROVE, items }), 'bad items', JSON.stringify(items));
     }
@@ -74,7 +75,7 @@ describe('message contract: the background answers every type', () => {
       [MSG.CLASSIFY]: { url },
       [MSG.EVALUATE]: { snapshot: snapshot(url) },
       [MSG.STEP]: { snapshot: snapshot(url), plan: { setting: 'a' } },
-      [MSG.PROVE]: { items: [{ key: 'a', label: 'L' }] },
+      [MSG.PROVE]: { url, items: [{ key: 'a', label: 'L' }] },
     };
     for (const type of CONTENT_TYPES) {
       const reply = await bg.send({ type, ...messages[type] }, content(url));

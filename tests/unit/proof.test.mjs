@@ -195,7 +195,7 @@ describe('proof by reload: the background flow (fake browser)', () => {
     state = { p: [finding('a', 'on')] };
     await bg.send({ type: 'evaluate', snapshot: snapshot(URL_P) }, content(URL_P, 7));
     await clickedOff(URL_P, 7, 'a');
-    const reply = await bg.send({ type: 'prove', items: [{ key: 'a', label: 'L' }] }, content(URL_P, 7));
+    const reply = await bg.send({ type: 'prove', url: URL_P, items: [{ key: 'a', label: 'L' }] }, content(URL_P, 7));
     assert.deepEqual(reply, { ok: true, method: 'reload' });
     assert.equal((await bg.send({ type: 'status' }, content(URL_P, 7))).ok, false, 'popup types only from the popup');
     state = { p: [finding('a', 'off')] };
@@ -216,7 +216,7 @@ describe('proof by reload: the background flow (fake browser)', () => {
     bg = await loadBackground({ engine: engine() });
     state = { p: [finding('a', 'on')] };
     await clickedOff(URL_P, 7, 'a');
-    await bg.send({ type: 'prove', items: [{ key: 'a' }] }, content(URL_P, 7));
+    await bg.send({ type: 'prove', url: URL_P, items: [{ key: 'a' }] }, content(URL_P, 7));
     const after = await bg.send({ type: 'evaluate', snapshot: snapshot(URL_P) }, content(URL_P, 7));
     assert.deepEqual(
       after.proof.results.map((r) => r.note),
@@ -231,7 +231,7 @@ describe('proof by reload: the background flow (fake browser)', () => {
     bg = await loadBackground({ engine: engine() });
     state = { p: [finding('a', 'on')] };
     await clickedOff(URL_P, 7, 'a');
-    await bg.send({ type: 'prove', items: [{ key: 'a' }] }, content(URL_P, 7));
+    await bg.send({ type: 'prove', url: URL_P, items: [{ key: 'a' }] }, content(URL_P, 7));
     for (const fn of bg.api.removedListeners) fn(7);
     await until(() => bg.api.store.local.status.p.proof_note === 'tab-closed', 'the proof to end');
     assert.equal(bg.api.store.local.status.p.proof, 're-read');
@@ -243,7 +243,7 @@ describe('proof by reload: the background flow (fake browser)', () => {
     const url = 'https://chatgpt.com/#settings/DataControls';
     state = { chatgpt: [finding('c', 'on')] };
     await clickedOff(url, 7, 'c');
-    const reply = await bg.send({ type: 'prove', items: [{ key: 'c', label: 'L' }] }, content(url, 7));
+    const reply = await bg.send({ type: 'prove', url, items: [{ key: 'c', label: 'L' }] }, content(url, 7));
     assert.deepEqual(reply, { ok: true, method: 'tab' });
     const created = bg.api.calls.tabs.create.at(-1);
     assert.equal(created.active, false, 'a background tab');
@@ -266,7 +266,7 @@ describe('proof by reload: the background flow (fake browser)', () => {
   it('bad input changes nothing and says why', async () => {
     bg = await loadBackground({ engine: engine() });
     for (const items of [undefined, [], [{ key: 1 }]]) {
-      const r = await bg.send({ type: 'prove', items }, content(URL_P, 7));
+      const r = await bg.send({ type: 'prove', url: URL_P, items }, content(URL_P, 7));
       assert.deepEqual(r, { ok: false, error: 'bad items' });
     }
     assert.equal(bg.api.store.session.proofs, undefined);

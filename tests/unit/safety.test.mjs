@@ -103,7 +103,7 @@ async function stepEnds(bg, url, tab, settingId, action) {
  */
 async function proveWith(bg, url, tab, settingIds, findings) {
   const reply = await bg.send(
-    { type: 'prove', items: settingIds.map((key) => ({ key, label: 'L' })) },
+    { type: 'prove', url, items: settingIds.map((key) => ({ key, label: 'L' })) },
     content(url, tab),
   );
   assert.equal(reply.ok, true, JSON.stringify(reply));

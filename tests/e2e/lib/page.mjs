@@ -210,6 +210,7 @@ export async function readPopup(driver) {
     const rows = [...document.querySelectorAll('li[data-platform]')].map((li) => ({
       platform: li.getAttribute('data-platform'),
       state: li.getAttribute('data-state'),
+      proof: li.getAttribute('data-proof'),
       text: li.innerText.replace(/\\s+/g, ' ').trim(),
     }));
     const s = document.getElementById('summary');
