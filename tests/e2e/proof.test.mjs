@@ -157,6 +157,27 @@ forEachBrowser('proof by reload', (ctx) => {
     assert.equal(rows.find((x) => x.platform === 'linkedin').state, 'on');
   });
 
+  test(ctx, 'linkedin signout-on-reload.en: signed out after the reload: "not confirmed", said why, never "Opted out"', async () => {
+    const { driver } = ctx;
+    await open(driver, unlisted('linkedin', 'signout-on-reload.en'));
+    const { end, seen } = await clickAndFollow(driver);
+    assert.equal(end, 'unconfirmed', `seen ${JSON.stringify(seen)}`);
+    assert.ok(!seen.includes('done'), `never done: ${JSON.stringify(seen)}`);
+    const bn = await banner(driver);
+    assert.equal(bn.proof, 'none');
+    assert.equal(bn.proofNote, 'signed-out');
+    assert.match(bn.text, /not confirmed: the page asked to sign in/, bn.text);
+    assert.ok(!/Opted out/.test(bn.text), bn.text);
+    const page = await fixtureState(driver);
+    assert.ok(page.log.includes('after-reload'), 'the reloaded page is the sign-in form');
+    const rows = await popupRows(driver, ctx.b, {
+      until: (r) => /not confirmed by reloading/.test(r.find((x) => x.platform === 'linkedin')?.text ?? ''),
+    });
+    const row = rows.find((x) => x.platform === 'linkedin');
+    assert.equal(row.proof, 're-read', 'only the re-read proves it');
+    assert.ok(!/confirmed after reloading/.test(row.text), row.text);
+  });
+
   test(ctx, 'chatgpt on.en (a chat app): read afresh in a background tab, this page is not reloaded', async () => {
     const { driver } = ctx;
     const handles = (await driver.getAllWindowHandles()).length;
