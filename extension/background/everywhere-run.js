@@ -230,7 +230,7 @@ export function stepResult(action) {
 /**
  * The result of a setting that was turned off, once its proof by reload ended
  * (background/proof.js ProofResult): kept is "turned-off"; not kept is a failure; no fresh read
- * possible is "turned-off" with reason "unconfirmed" and the message why.
+ * possible is "turned-off" with reason "unconfirmed" and the note why as its message.
  * @param {{ proof: string, note: string }} proof
  * @param {string | null | undefined} label
  * @returns {Result}
@@ -240,7 +240,8 @@ export function proofResult(proof, label) {
   if (proof.proof === "reloaded") {
     return { outcome: "failed", reason: "not-kept", message: "the platform did not keep the change", label };
   }
-  return { outcome: "turned-off", reason: "unconfirmed", message: `not confirmed by a reload (${proof.note})`, label };
+  // `message`: why (background/proof.js notes), which the popup words.
+  return { outcome: "turned-off", reason: "unconfirmed", message: proof.note, label };
 }
 
 /**

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
 import * as proof from '../../extension/background/proof.js';
+import { proofResult } from '../../extension/background/everywhere-run.js';
 import { afterEvaluation, afterOutcome, afterProof } from '../../extension/background/status.js';
 import { eventsFor } from '../../extension/shared/audit-format.js';
 import { content, finding, loadBackground, setting, snapshot, until } from './lib/fake-extension.mjs';
@@ -95,6 +96,20 @@ describe('proof by reload: decisions (pure)', () => {
       'a repeated key counts once',
     );
     assert.deepEqual(proof.normaliseProofs({ 1: { platform: 'p' }, 2: 'x', 3: pending(['a']) }), { 3: pending(['a']) });
+  });
+});
+
+describe('proof by reload: "opt out everywhere" results (pure)', () => {
+  it('kept is turned off; not kept fails; no fresh read is turned off, unconfirmed, with why', () => {
+    assert.deepEqual(proofResult({ proof: 'reloaded', note: 'kept' }, 'L'), { outcome: 'turned-off', label: 'L' });
+    assert.deepEqual(
+      [proofResult({ proof: 'reloaded', note: 'not-kept' }, 'L')].map((r) => [r.outcome, r.reason]),
+      [['failed', 'not-kept']],
+    );
+    assert.deepEqual(
+      [proofResult({ proof: 'none', note: 'tab-closed' }, 'L')].map((r) => [r.outcome, r.reason, r.message]),
+      [['turned-off', 'unconfirmed', 'tab-closed']],
+    );
   });
 });
 
