@@ -15,6 +15,8 @@ import { PROOF_KEY, PROOF_TIMEOUT_MS, expired, methodOf, normaliseProofs, resolv
 
 const api = globalThis.browser ?? globalThis.chrome;
 const serial = serialQueue();
+/** Background tabs of "tab" proofs open at once, at most. */
+export const MAX_TAB_PROOFS = 3;
 
 /** @type {{ classify: (url: string) => Promise<PageInfo | null>, onResults: (p: StoredProof, r: ProofResult[]) => Promise<void> } | null} */
 let hooks = null;
@@ -87,6 +89,12 @@ export async function request({ origin, url, platform, site, items, now }) {
     await put(origin, base);
     armTimeout(origin, now);
     return { ok: true, method };
+  }
+  // One background tab at a time per page, and a few in all: a page (or a compromised page
+  // process) that asks again and again opens no more tabs.
+  const open = Object.values(await readProofs()).filter((p) => p.method === "tab" && !expired(p, now));
+  if (open.some((p) => p.origin === origin) || open.length >= MAX_TAB_PROOFS) {
+    return { ok: false, error: "a proof is already running" };
   }
   // About:blank first, recorded, then sent to the page: its first evaluation finds the proof.
   let tab;

@@ -278,11 +278,28 @@ describe('proof by reload: the background flow (fake browser)', () => {
     assert.equal(bg.api.store.local.status.chatgpt.proof, 'reloaded');
   });
 
+  it('a page that asks again and again opens one background tab, never more', async () => {
+    bg = await loadBackground({ engine: engine() });
+    const url = 'https://chatgpt.com/#settings/DataControls';
+    const first = await bg.send({ type: 'prove', url, items: [{ key: 'c' }] }, content(url, 7));
+    assert.equal(first.ok, true);
+    for (let i = 0; i < 5; i++) {
+      const again = await bg.send({ type: 'prove', url, items: [{ key: 'c' }] }, content(url, 7));
+      assert.deepEqual(again, { ok: false, error: 'a proof is already running' });
+    }
+    assert.equal(bg.api.calls.tabs.create.length, 1);
+  });
+
   it('bad input changes nothing and says why', async () => {
     bg = await loadBackground({ engine: engine() });
     for (const items of [undefined, [], [{ key: 1 }]]) {
       const r = await bg.send({ type: 'prove', url: URL_P, items }, content(URL_P, 7));
       assert.deepEqual(r, { ok: false, error: 'bad items' });
+    }
+    // Another host's address, or one that is not https: refused.
+    for (const url of ['https://other.example/settings', 'http://p.example/settings', 'javascript:alert(1)']) {
+      const r = await bg.send({ type: 'prove', url, items: [{ key: 'a' }] }, content(URL_P, 7));
+      assert.deepEqual(r, { ok: false, error: "url is not the sender's" }, url);
     }
     assert.equal(bg.api.store.session.proofs, undefined);
   });
