@@ -584,8 +584,9 @@
       proofWaiter(message.results);
       return;
     }
-    // A proof that ended without a fresh read of this page (time ran out, page not shown).
-    if (!page || !page.settings_page || running) return;
+    // A proof that ended without a fresh read of this page (time ran out, the settings page
+    // not shown or gone): said on whatever page of the platform the tab now shows.
+    if (running) return;
     const mine = session;
     showProof(
       mine,

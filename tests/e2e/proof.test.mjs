@@ -178,6 +178,22 @@ forEachBrowser('proof by reload', (ctx) => {
     assert.ok(!/confirmed after reloading/.test(row.text), row.text);
   });
 
+  test(ctx, 'linkedin gone-on-reload.en: the reload lands elsewhere: "not confirmed", said why, never "Opted out"', async () => {
+    const { driver } = ctx;
+    await open(driver, unlisted('linkedin', 'gone-on-reload.en'));
+    const { end, seen } = await clickAndFollow(driver, { reload: false, ends: ['done', 'failed', 'unconfirmed'] });
+    assert.equal(end, 'unconfirmed', `seen ${JSON.stringify(seen)}`);
+    assert.ok(!seen.includes('done'), `never done: ${JSON.stringify(seen)}`);
+    assert.match(await driver.getCurrentUrl(), /\/feed\//, 'the reload was sent to the feed');
+    const bn = await banner(driver);
+    assert.equal(bn.proofNote, 'page-gone');
+    assert.match(bn.text, /not confirmed: the settings page was not there/, bn.text);
+    const rows = await popupRows(driver, ctx.b, {
+      until: (r) => /not confirmed by reloading/.test(r.find((x) => x.platform === 'linkedin')?.text ?? ''),
+    });
+    assert.equal(rows.find((x) => x.platform === 'linkedin').proof, 're-read');
+  });
+
   test(ctx, 'chatgpt on.en (a chat app): read afresh in a background tab, this page is not reloaded', async () => {
     const { driver } = ctx;
     const handles = (await driver.getAllWindowHandles()).length;
