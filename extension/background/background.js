@@ -13,11 +13,14 @@ import * as audit from "./audit.js";
 import { markTab, takeMark } from "./auto-tabs.js";
 import { loadEngine } from "./engine.js";
 import * as everywhere from "./everywhere.js";
+import * as proofTabs from "./proof-tabs.js";
+import { proofItems } from "./proof.js";
 import * as reminders from "./reminders.js";
 import { browserName } from "./report.js";
 import {
   afterEvaluation,
   afterOutcome,
+  afterProof,
   isRecentRepeat,
   pageUrl,
   presentFindings,
@@ -101,6 +104,7 @@ api.runtime.onStartup.addListener(() => {
 // The listeners of the run and of the reminder, registered at the top level too.
 everywhere.setup({ engine });
 reminders.setup({ engine, refreshBadge });
+proofTabs.setup({ classify: async (url) => (await engine()).classify(url), onResults: proofEnded });
 
 /**
  * The handler of each popup message type (extension pages only).
@@ -199,6 +203,7 @@ async function handle(message, sender) {
     if (hostOf(message.url) !== hostOf(sender.url)) return fail("url is not the sender's");
     return { ok: true, page: e.classify(message.url) };
   }
+  if (type === MSG.PROVE) return prove(e, message, sender.url, sender.tab.id, senderPage);
   if (type === MSG.OPEN_REPORT) {
     // the report page of the sender's own tab, in a new tab; it shows the report before saving
     if (!lastPages.has(sender.tab.id)) return fail("no settings page to report");
@@ -256,27 +261,102 @@ async function evaluate(e, snapshot, tabId) {
   const platform = evaluation.platform;
   const site = siteOf(e, platform, snapshot.url);
   const url = pageUrl(snapshot.url);
+  // A proof by reload pending in this tab (the reloaded page, or the background tab of a "tab"
+  // proof) ends with this evaluation when it shows the settings (or a sign-in page).
+  const proven = await proofTabs.onEvaluation(tabId, evaluation, Date.now());
   /** @type {Status | null} */
   let previous = null;
-  await updateStatus((status) => {
-    previous = recordOf(status, platform, site);
-    const now = Date.now();
-    const firstSetting = evaluation.signed_out ? firstAutomaticSetting(e, platform) : null;
-    const next = afterEvaluation(previous, evaluation, { url, now, firstSetting });
-    if (!next) return false; // nothing readable yet (late rendering): keep what we knew
-    const key = `${platform}|${site ?? ""}`;
-    if (isRecentRepeat(lastWrite.get(key), tabId, now, previous, next)) {
-      return false; // this tab said the same a moment ago: nothing to write
-    }
-    putRecord(status, platform, site, next);
-    lastWrite.set(key, { tab: tabId, at: now });
-    return true;
-  }, "evaluate");
+  await updateStatus(
+    (status) => {
+      previous = recordOf(status, platform, site);
+      const now = Date.now();
+      const firstSetting = evaluation.signed_out ? firstAutomaticSetting(e, platform) : null;
+      let next = afterEvaluation(previous, evaluation, { url, now, firstSetting });
+      if (proven) {
+        putRecord(status, platform, site, afterProof(next ?? previous, proven.results, { url, now }));
+        return true;
+      }
+      if (!next) return false; // nothing readable yet (late rendering): keep what we knew
+      const key = `${platform}|${site ?? ""}`;
+      if (isRecentRepeat(lastWrite.get(key), tabId, now, previous, next)) {
+        return false; // this tab said the same a moment ago: nothing to write
+      }
+      putRecord(status, platform, site, next);
+      lastWrite.set(key, { tab: tabId, at: now });
+      return true;
+    },
+    proven ? "proof" : "evaluate",
+  );
+  if (proven) await proofReported(proven.proof, proven.results, tabId);
+  // The reloaded page shows what its reload proved (a "tab" proof's page is told by message).
+  const proof = proven && proven.proof.origin === tabId ? { results: proven.results, name: evaluation.name } : null;
   const conclusive = evaluation.signed_out || presentFindings(evaluation).length > 0;
   // A site that a customer controls never gets an automatic opt-out, nor a part in the run.
   const auto = site ? false : await takeMark(tabId, platform, conclusive);
   if (!site) await everywhere.onEvaluation(tabId, evaluation);
-  return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform), site };
+  return { ok: true, evaluation, auto, previous, settings: settingInfos(e, platform), site, proof };
+}
+
+// ------------------------------------------------------------------ proof by reload
+
+/**
+ * A `prove` message: the page's content script turned these settings off and re-read them off.
+ * @param {Engine} e
+ * @param {ProveMessage} message
+ * @param {string} senderUrl
+ * @param {number} tabId
+ * @param {PageInfo} page
+ */
+async function prove(e, message, senderUrl, tabId, page) {
+  const items = proofItems(message.items);
+  if (!items) return fail("bad items");
+  // The page's address now (after an in-app navigation), on the sender's own host and platform.
+  if (hostOf(message.url) !== hostOf(senderUrl) || !message.url.startsWith("https://")) {
+    return fail("url is not the sender's");
+  }
+  const now = e.classify(message.url);
+  if (!now || now.platform !== page.platform) return fail("url is not the sender's");
+  const site = siteOf(e, page.platform, message.url);
+  return proofTabs.request({ origin: tabId, url: message.url, platform: page.platform, site, items, now: Date.now() });
+}
+
+/**
+ * A proof that ended without a fresh read (its tab closed, the page gone, time ran out): record
+ * it, and tell the page the person looks at.
+ * @param {import("./proof-tabs.js").StoredProof} proof
+ * @param {import("./proof.js").ProofResult[]} results
+ */
+async function proofEnded(proof, results) {
+  const url = pageUrl(proof.url);
+  await updateStatus((status) => {
+    const previous = recordOf(status, proof.platform, proof.site);
+    putRecord(status, proof.platform, proof.site, afterProof(previous, results, { url, now: Date.now() }));
+    return true;
+  }, "proof");
+  await proofReported(proof, results, null);
+}
+
+/**
+ * After a proof's results were recorded: the run of "opt out everywhere" hears of them, a
+ * "tab" proof's background tab is closed, and the page the person looks at is told (unless it is
+ * `answered`, the tab whose evaluate reply carries them).
+ * @param {import("./proof-tabs.js").StoredProof} proof
+ * @param {import("./proof.js").ProofResult[]} results
+ * @param {number | null} answered
+ */
+async function proofReported(proof, results, answered) {
+  if (!proof.site) await everywhere.onProof(proof.origin, results);
+  if (proof.method === "tab" && typeof proof.tab === "number" && proof.tab !== proof.origin) {
+    await api.tabs.remove(proof.tab).catch(() => {});
+  }
+  if (proof.origin === answered) return;
+  const e = await engine();
+  const name = platformInfo(e, proof.platform)?.name ?? proof.platform;
+  try {
+    await api.tabs.sendMessage(proof.origin, { type: MSG.PROOF_RESULT, platform: proof.platform, name, results });
+  } catch {
+    /* the page is gone or has no content script: the popup shows the result */
+  }
 }
 
 /**
@@ -376,7 +456,7 @@ const statusQueue = serialQueue();
  * Changes the stored status through `change` (false: nothing to write), then records the write
  * in the audit log (re-enabled settings marked first) and updates the badge.
  * @param {(status: StatusMap) => boolean} change
- * @param {"evaluate" | "step"} kind
+ * @param {"evaluate" | "step" | "proof"} kind
  */
 function updateStatus(change, kind) {
   return statusQueue(async () => {

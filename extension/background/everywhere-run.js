@@ -23,8 +23,11 @@ import { presentFindings } from "./status.js";
 
 /** @typedef {{ platform: string, name: string, settings: { id: string, title: string }[], settings_url: string }} QueueItem */
 /**
+ * `proving`: settings turned off whose proof by reload is pending (their labels in
+ * `proving_labels`); they end when it ends.
  * @typedef {{ platform: string, tab: number | null, started_at?: number, deadline?: number,
- *   seen: Record<string, string>, ended: Record<string, boolean> }} Current
+ *   seen: Record<string, string>, ended: Record<string, boolean>,
+ *   proving?: Record<string, boolean>, proving_labels?: Record<string, string> }} Current
  */
 /** @typedef {{ outcome: string, reason?: string | null, message?: string | null, label?: string | null }} Result */
 /**
@@ -222,6 +225,23 @@ export function stepResult(action) {
     return { outcome: action.outcome === "already-off" ? "already-off" : "turned-off", label: action.label };
   }
   return { outcome: "failed", reason: action.reason || null, message: action.message || null };
+}
+
+/**
+ * The result of a setting that was turned off, once its proof by reload ended
+ * (background/proof.js ProofResult): kept is "turned-off"; not kept is a failure; no fresh read
+ * possible is "turned-off" with reason "unconfirmed" and the note why as its message.
+ * @param {{ proof: string, note: string }} proof
+ * @param {string | null | undefined} label
+ * @returns {Result}
+ */
+export function proofResult(proof, label) {
+  if (proof.proof === "reloaded" && proof.note === "kept") return { outcome: "turned-off", label };
+  if (proof.proof === "reloaded") {
+    return { outcome: "failed", reason: "not-kept", message: "the platform did not keep the change", label };
+  }
+  // `message`: why (background/proof.js notes), which the popup words.
+  return { outcome: "turned-off", reason: "unconfirmed", message: proof.note, label };
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   newRun,
   openSettings,
   planRun,
+  proofResult,
   resultOf,
   stepResult,
   timeOutMessage,
@@ -318,7 +319,36 @@ export function onStep(tabId, settingId, action) {
   return serial(async () => {
     const run = await readRun();
     if (!run || run.status !== "running" || !run.current || run.current.tab !== tabId) return;
-    await endSetting(run, settingId, stepResult(action));
+    const result = stepResult(action);
+    if (result.outcome === "turned-off") {
+      // Not over until the reload proved that the platform kept it (onProof).
+      run.current.proving = { ...(run.current.proving || {}), [settingId]: true };
+      run.current.proving_labels = { ...(run.current.proving_labels || {}), [settingId]: result.label ?? "" };
+      await writeRun(run);
+      return;
+    }
+    await endSetting(run, settingId, result);
+  }).catch(() => {});
+}
+
+/**
+ * Hook (background.js, a proof by reload ended): what the fresh read after an opt-out in tab
+ * `tabId` proved. The run's settings that onStep left waiting for it end now.
+ * @param {number} tabId
+ * @param {import("./proof.js").ProofResult[]} results
+ */
+export function onProof(tabId, results) {
+  if (typeof tabId !== "number" || !Array.isArray(results)) return Promise.resolve();
+  return serial(async () => {
+    const run = await readRun();
+    if (!run || run.status !== "running" || !run.current || run.current.tab !== tabId) return;
+    const cur = run.current;
+    for (const r of results) {
+      if (!cur.proving || !cur.proving[r.setting]) continue;
+      delete cur.proving[r.setting];
+      await endSetting(run, r.setting, proofResult(r, cur.proving_labels?.[r.setting] ?? r.label));
+      if (run.current !== cur) return;
+    }
   }).catch(() => {});
 }
 

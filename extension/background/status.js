@@ -13,13 +13,22 @@
 // the platform's state, never instead of it.
 
 /**
+ * `proof`: how Untrain's last change of the setting was proven: "reloaded" (read afresh after a
+ * reload, background/proof.js), "re-read" (only Untrain's own re-read after the click: a reload
+ * is pending, or was not possible, `proof_note` says why), null (none: no change of Untrain's).
+ * `proof_note`: null, "not-kept" (the platform served it on again after a reload), or why no
+ * reload could prove it ("signed-out", "page-gone", "tab-closed", "unreadable", "timed-out",
+ * "reload-failed"). `proved_at`: when the reload proved it.
  * @typedef {{ state: string, title: string, label: string, automation: string,
- *   checked_at: number | null, outcome: string | null, message: string | null }} SettingStatus
+ *   checked_at: number | null, outcome: string | null, message: string | null,
+ *   proof?: string | null, proof_note?: string | null, proved_at?: number | null }} SettingStatus
  */
 /**
+ * `proof`, `proof_note`, `proved_at`: those of the setting shown (SettingStatus).
  * @typedef {{ state: string, setting: string | null, title: string, label: string,
  *   checked_at: number | null, url: string | null, outcome: string | null,
- *   message: string | null, rule_version: number | null, settings: Record<string, SettingStatus>,
+ *   message: string | null, proof?: string | null, proof_note?: string | null,
+ *   proved_at?: number | null, rule_version: number | null, settings: Record<string, SettingStatus>,
  *   suspects: Record<string, object>, sites?: Record<string, Status>, was_off_at?: number }} Status
  */
 /** @typedef {Record<string, Status>} StatusMap */
@@ -151,6 +160,9 @@ export function summarise(previous, settings, present, url, now) {
     url,
     outcome: best ? (best.s.outcome ?? null) : null,
     message: best ? (best.s.message ?? null) : null,
+    proof: best ? (best.s.proof ?? null) : null,
+    proof_note: best ? (best.s.proof_note ?? null) : null,
+    proved_at: best ? (best.s.proved_at ?? null) : null,
     rule_version: f ? f.rule_version : (previous?.rule_version ?? null),
     settings,
     suspects: previous?.suspects ?? {},
@@ -189,9 +201,12 @@ export function afterEvaluation(previous, evaluation, { url, now, firstSetting }
       label: f.label || "",
       automation: f.automation,
       checked_at: now,
-      // Keep the last result while the state it explains still holds.
+      // Keep the last result (and its proof) while the state it explains still holds.
       outcome: same ? (old.outcome ?? null) : null,
       message: same ? (old.message ?? null) : null,
+      proof: same ? (old.proof ?? null) : null,
+      proof_note: same ? (old.proof_note ?? null) : null,
+      proved_at: same ? (old.proved_at ?? null) : null,
     };
   }
   return summarise(previous, settings, present, url, now);
@@ -207,10 +222,16 @@ export function afterEvaluation(previous, evaluation, { url, now, firstSetting }
  * @returns {Status}
  */
 export function afterOutcome(previous, plan, action, { info, url, now }) {
+  const done = action.kind === "done";
   const result = {
-    outcome: action.kind === "done" ? action.outcome : "failed",
+    outcome: done ? action.outcome : "failed",
     message: action.kind === "failed" ? action.message || action.reason || null : null,
     checked_at: now,
+    // Untrain's own re-read after the click (a reload proves it next: afterProof); an opt-out
+    // that found the setting already off changed nothing, so its read is all the proof there is.
+    proof: done && (action.outcome === "turned-off" || action.outcome === "already-off") ? "re-read" : null,
+    proof_note: null,
+    proved_at: null,
   };
   if (plan.setting === "suspected") {
     // A suspect's result is kept next to the platform's state, never instead of it.
@@ -249,4 +270,58 @@ export function afterOutcome(previous, plan, action, { info, url, now }) {
 export function isRecentRepeat(last, tabId, now, previous, next) {
   const recent = Boolean(last) && last.tab === tabId && now - last.at < STATUS_REFRESH_MS;
   return recent && Boolean(previous) && sameButTimes(previous, next);
+}
+
+/**
+ * The record after a proof by reload ended (background/proof.js ProofResult per item).
+ * Kept: the setting is off, proven by the reload. Not kept: the setting is on again, and the
+ * opt-out failed ("not-kept"). No fresh read possible: the re-read stays the only proof, and
+ * `proof_note` says why. Never makes a setting "off" that the fresh read did not show off.
+ * @param {Status | null} previous
+ * @param {{ key: string, setting: string, suspect: string | null, label: string, proof: string,
+ *   note: string }[]} results
+ * @param {{ url: string | null, now: number }} context
+ * @returns {Status}
+ */
+export function afterProof(previous, results, { url, now }) {
+  const settings = { ...(previous?.settings ?? {}) };
+  /** @type {Record<string, any>} */
+  const suspects = { ...(previous?.suspects ?? {}) };
+  const present = [];
+  for (const r of results) {
+    const kept = r.proof === "reloaded" && r.note === "kept";
+    const notKept = r.proof === "reloaded" && r.note === "not-kept";
+    const proof = {
+      proof: kept || notKept ? "reloaded" : "re-read",
+      proof_note: kept ? null : r.note,
+      proved_at: kept || notKept ? now : null,
+    };
+    if (r.suspect !== null) {
+      const old = suspects[r.key] ?? {};
+      suspects[r.key] = {
+        ...old,
+        ...proof,
+        state: kept ? "off" : notKept ? "on" : (old.state ?? "unknown"),
+        outcome: notKept ? "failed" : (old.outcome ?? null),
+        message: notKept ? "not kept after reloading" : (old.message ?? null),
+        label: old.label || r.label || "",
+        checked_at: now,
+      };
+      continue;
+    }
+    const old = settings[r.setting] ?? null;
+    settings[r.setting] = {
+      state: kept ? "off" : notKept ? "on" : (old?.state ?? "unknown"),
+      title: old?.title ?? "",
+      label: old?.label || r.label || "",
+      automation: old?.automation ?? "automatic",
+      checked_at: now,
+      outcome: notKept ? "failed" : (old?.outcome ?? null),
+      message: notKept ? "not kept after reloading" : (old?.message ?? null),
+      ...proof,
+    };
+    present.push({ setting: r.setting, rule_version: previous?.rule_version ?? null });
+  }
+  if (present.length === 0) return { ...emptyStatus(previous), ...(previous ?? {}), suspects };
+  return { ...summarise(previous, settings, present, url, now), suspects };
 }

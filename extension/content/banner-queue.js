@@ -16,7 +16,13 @@
  *   info: SettingInfo | null, control: unknown }} BannerItem
  */
 /** What the banner shows: @typedef {{ key: string, state: string }} Shown */
-/** What content.js did for an item on this page: @typedef {{ state: string, label?: string, message?: string }} ItemResult */
+/**
+ * What content.js did for an item on this page. `state`: "done" (turned off, and a fresh read
+ * after a reload proved it kept) | "failed" (including a change the platform did not keep) |
+ * "unconfirmed" (turned off and re-read off, but no fresh read was possible) | "already-off" |
+ * "prefilled" | "manual". `proof`, `note`: background/proof.js's ProofResult.
+ * @typedef {{ state: string, label?: string, message?: string, proof?: string, note?: string }} ItemResult
+ */
 /**
  * The decision of decide():
  *   auto    run `items` without asking (a tab the popup or the run opened)
@@ -44,6 +50,8 @@ var UntrainBannerQueue = (() => {
 
   /** How long a "done" stays shown before the next item. */
   const HOLD_DONE_MS = 1500;
+  /** The results the banner keeps showing while other items wait. */
+  const HELD = new Set(["done", "failed", "unconfirmed"]);
 
   /**
    * The findings and suspects of an evaluation as banner items, in the order the banner takes
@@ -142,11 +150,11 @@ var UntrainBannerQueue = (() => {
       const autos = autoItems(items);
       if (autos.length) return { kind: "auto", items: autos };
     }
-    const held = lastShown && (lastShown.state === "done" || lastShown.state === "failed") ? lastShown : null;
+    const held = lastShown && HELD.has(lastShown.state) ? lastShown : null;
     const next = candidates(items, dismissed)[0] || null;
     if (held && (!next || next.key !== held.key)) {
-      // A result stays: "failed" until the person closes it, "done" for a moment.
-      if (held.state === "failed" || !next) return { kind: "hold", shown: held, wait: 0 };
+      // A result stays: "failed" and "unconfirmed" until the person closes it, "done" for a moment.
+      if (held.state !== "done" || !next) return { kind: "hold", shown: held, wait: 0 };
       const wait = holdUntil - now;
       if (wait > 0) return { kind: "hold", shown: held, wait };
     }

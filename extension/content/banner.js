@@ -55,7 +55,7 @@ button[data-action="dismiss"] {
 button[data-action="dismiss"]:hover { border-color: #c9ced6; }
 button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 .box[data-state="done"] .brand, .box[data-state="already-off"] .brand, .box[data-state="prefilled"] .brand { color: #17794a; }
-.box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #a4461b; }
+.box[data-state="failed"] .brand, .box[data-state="unknown"] .brand, .box[data-state="unconfirmed"] .brand { color: #a4461b; }
 @media (prefers-color-scheme: dark) {
   .box { color: #e8eaed; background: #202327; border-color: #4a4f57; box-shadow: 0 6px 24px rgba(0, 0, 0, .5); }
   .brand { color: #c5a8ff; }
@@ -68,7 +68,7 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
   .guide textarea { background: #17191c; color: #e8eaed; border: 1px solid #4a4f57; }
   button:focus-visible { outline-color: #8ab4f8; }
   .box[data-state="done"] .brand, .box[data-state="already-off"] .brand { color: #6fd3a0; }
-  .box[data-state="failed"] .brand, .box[data-state="unknown"] .brand { color: #f2a477; }
+  .box[data-state="failed"] .brand, .box[data-state="unknown"] .brand, .box[data-state="unconfirmed"] .brand { color: #f2a477; }
 }
 @media (prefers-reduced-motion: no-preference) { .box { transition: opacity .15s; } }
 `;
@@ -206,11 +206,14 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
         if (o.wasOffAt) return t("bannerReenabled", [o.platformName, label, shortDate(o.wasOffAt)]);
         return t(o.turnedBackOn ? "bannerOfferAgain" : "bannerOffer", [o.platformName, label]);
       case "working":
-        return t("bannerWorking");
+        return o.message === "confirming" ? t("bannerConfirming", [o.platformName]) : t("bannerWorking");
       case "done":
-        return t("bannerDone", [label]);
+        return t(o.proof === "reloaded" ? "bannerConfirmed" : "bannerDone", [label]);
       case "failed":
+        if (o.proofNote === "not-kept") return t("bannerNotKept", [o.platformName, label]);
         return t("bannerFailed", [o.message || t("unknownReason")]);
+      case "unconfirmed":
+        return t("bannerUnconfirmed", [label, proofReason(o.proofNote)]);
       case "already-off":
         return t(o.kind === "safe-default" ? "bannerSafeDefaultOff" : "bannerAlreadyOff", [label]);
       default:
@@ -218,7 +221,22 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     }
   }
 
+  // Why no fresh read could prove a change (background/proof.js notes).
+  function proofReason(note) {
+    const key = {
+      "signed-out": "proofSignedOut",
+      "page-gone": "proofPageGone",
+      "tab-closed": "proofTabClosed",
+      unreadable: "proofUnreadable",
+      "timed-out": "proofTimedOut",
+      "reload-failed": "proofReloadFailed",
+    }[note];
+    return t(key || "proofTimedOut");
+  }
+
   function hintOf(o) {
+    if (o.state === "failed" && o.proofNote === "not-kept") return t("bannerNotKeptHint", [o.platformName]);
+    if (o.state === "unconfirmed") return t("bannerUnconfirmedHint");
     if (o.state === "failed") return o.kind === "suspected" ? "" : t("bannerFailedHint");
     if (o.kind === "guided" && o.message) return t("bannerGuidedFillFailed", [o.message]);
     if (o.state === "offer" && o.kind === "safe-default") return t("bannerSafeDefaultOn");
@@ -322,6 +340,13 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
     setData(host, "state", options.state);
     const box = parts.box;
     setData(box, "state", options.state);
+    // How a result is proven (background/proof.js): "reloaded", "none" (no fresh read), or none
+    // yet; with the note of a change the platform did not keep ("not-kept") or why no reload
+    // could prove it.
+    if (options.proof) setData(box, "proof", options.proof);
+    else if ("proof" in box.dataset) delete box.dataset.proof;
+    if (options.proofNote) setData(box, "proofNote", options.proofNote);
+    else if ("proofNote" in box.dataset) delete box.dataset.proofNote;
     setData(box, "platform", options.platform || "");
     setData(box, "setting", options.setting || "");
     if (options.kind === "suspected") setData(box, "suspect", options.suspect || "");

@@ -170,6 +170,11 @@
     if (!reply.ok || !reply.evaluation) return null;
     /** @type {Evaluation} */
     const evaluation = reply.evaluation;
+    if (reply.proof && Array.isArray(reply.proof.results)) {
+      // This page is the reload that proves an opt-out made here before: say what it proved.
+      const items = queue.itemsOf(evaluation, elements, reply.settings);
+      return showProof(mine, evaluation, items, reply.proof.results);
+    }
     if (evaluation.signed_out) {
       banner.remove();
       return null;
@@ -423,6 +428,10 @@
     } finally {
       running = false;
     }
+    if (result && mine === session && needsProof(item, result)) {
+      await prove(mine, evaluation, [{ item, result }]);
+      return;
+    }
     if (result && mine === session) finish(mine, evaluation, item, result);
     afterRun(mine);
   }
@@ -441,6 +450,7 @@
     running = true;
     stopWatching();
     let shown = null;
+    const turnedOff = [];
     try {
       show(evaluation, items[0], "working");
       await settle();
@@ -452,14 +462,139 @@
         const result = await plan(mine, item);
         if (!result || mine !== session) return;
         results.set(item.key, { ...result, label: result.label || item.label });
-        if (!shown || shown.result.state !== "failed") shown = { item, result };
+        if (needsProof(item, result)) turnedOff.push({ item, result });
+        else if (!shown || shown.result.state !== "failed") shown = { item, result };
       }
     } finally {
       running = false;
     }
+    // What was turned off is proven by a reload, which shows the first failure, if any.
+    if (turnedOff.length) {
+      await prove(mine, evaluation, turnedOff, shown && shown.result.state === "failed" ? shown : null);
+      return;
+    }
     if (shown) finish(mine, evaluation, shown.item, shown.result);
     afterRun(mine);
   }
+
+  // ---------------------------------------------------------------- proof by reload
+
+  // How long the page waits for a "tab" proof's answer (the background gives up after 25 s).
+  const PROOF_WAIT_MS = 30000;
+  /** @type {((results: any[] | null) => void) | null} */
+  let proofWaiter = null;
+
+  // Untrain turned this off and its own re-read says off: only a fresh read of the settings page
+  // proves that the platform kept it (never "done" before that).
+  function needsProof(item, result) {
+    return result.state === "done" && item.kind !== "guided";
+  }
+
+  /**
+   * Asks the background to prove `done` ([{ item, result }]) by a fresh read: the page reloads
+   * (the reloaded page's evaluation says what it proved), or a background tab reads it and the
+   * answer comes back here. `failure`: an earlier failure of the same run, shown first.
+   */
+  async function prove(mine, evaluation, done, failure = null) {
+    running = true;
+    stopWatching();
+    show(evaluation, done[0].item, "working", { message: "confirming" });
+    const reply = await send({
+      type: MSG.PROVE,
+      url: location.href,
+      items: done.map(({ item, result }) => ({ key: item.key, label: result.label || item.label || "" })),
+    });
+    if (mine !== session) {
+      running = false;
+      return;
+    }
+    if (reply.ok && reply.method === "reload") {
+      // The page is reloaded as a person would press F5; this document ends here.
+      location.reload();
+      return;
+    }
+    let proofResults = null;
+    if (reply.ok && reply.method === "tab") {
+      proofResults = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), PROOF_WAIT_MS);
+        proofWaiter = (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        };
+      });
+      proofWaiter = null;
+    }
+    running = false;
+    if (mine !== session) return;
+    const list =
+      proofResults ||
+      done.map(({ item, result }) => ({
+        key: item.key,
+        label: result.label || item.label || "",
+        proof: "none",
+        note: reply.ok ? "timed-out" : "reload-failed",
+      }));
+    showProof(
+      mine,
+      evaluation,
+      done.map((d) => d.item),
+      list,
+      failure,
+    );
+    afterRun(mine);
+  }
+
+  /**
+   * Shows what a proof proved: the first failure (of `failure`, else a change the platform did
+   * not keep), else the first change no reload could confirm, else "done" (kept).
+   * @returns {Shown | null}
+   */
+  function showProof(mine, evaluation, items, list, failure = null) {
+    let pick = null;
+    for (const r of list) {
+      if (!r || typeof r.key !== "string") continue;
+      const state = r.proof === "reloaded" ? (r.note === "kept" ? "done" : "failed") : "unconfirmed";
+      const item = items.find((i) => i.key === r.key) || {
+        key: r.key,
+        kind: r.key.startsWith("suspected:") ? "suspected" : "known",
+        setting: r.key.startsWith("suspected:") ? "suspected" : r.key,
+        suspect: r.key.startsWith("suspected:") ? r.key.slice("suspected:".length) : undefined,
+        state: "unknown",
+        label: r.label || "",
+        title: "",
+        info: null,
+        control: null,
+      };
+      const result = { state, label: r.label || item.label, proof: r.proof, note: r.note };
+      results.set(item.key, result);
+      const rank = { failed: 0, unconfirmed: 1, done: 2 }[state];
+      if (!pick || rank < pick.rank) pick = { item, result, rank };
+    }
+    if (failure) pick = { ...failure, rank: 0 };
+    if (!pick || mine !== session) return null;
+    finish(mine, evaluation, pick.item, pick.result);
+    return { key: pick.item.key, state: pick.result.state };
+  }
+
+  api.runtime.onMessage.addListener((message, sender) => {
+    // Only the background speaks to a content script (never another page's script).
+    if (!sender || sender.id !== api.runtime.id || sender.tab) return;
+    if (!message || message.type !== MSG.PROOF_RESULT || !Array.isArray(message.results)) return;
+    if (proofWaiter) {
+      proofWaiter(message.results);
+      return;
+    }
+    // A proof that ended without a fresh read of this page (time ran out, the settings page
+    // not shown or gone): said on whatever page of the platform the tab now shows.
+    if (running) return;
+    const mine = session;
+    showProof(
+      mine,
+      { platform: message.platform, name: message.name, signed_out: false, findings: [] },
+      [],
+      message.results,
+    );
+  });
 
   // The URL changed while a loop ran (a dialog route, an in-app navigation): look at the page
   // it is now on. The loop's result stays shown; the new page is evaluated when it is a
@@ -484,7 +619,7 @@
       });
       return;
     }
-    show(evaluation, shown, result.state, { message: result.message });
+    show(evaluation, shown, result.state, { message: result.message, proof: result.proof, note: result.note });
     if (queue.holds(result)) {
       holdUntil = Date.now() + queue.HOLD_DONE_MS;
       clearTimeout(holdTimer);
@@ -513,7 +648,9 @@
       label: item.label || "",
       title: item.title || "",
       message: options.message || "",
-      note: options.note || null,
+      note: options.note && typeof options.note === "object" ? options.note : null,
+      proof: options.proof || null,
+      proofNote: typeof options.note === "string" ? options.note : null,
       turnedBackOn: Boolean(options.turnedBackOn),
       unsure: Boolean(item.unsure),
       control: item.control || null, // a guided finding's control is the form field: not covered either

@@ -217,6 +217,24 @@ function guidedBlock(setting, headingId, open) {
   return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
 }
 
+/** Why no reload could confirm a change (background/proof.js notes). @type {Record<string, string>} */
+const PROOF_REASONS = {
+  "signed-out": "proofSignedOut",
+  "page-gone": "proofPageGone",
+  "tab-closed": "proofTabClosed",
+  unreadable: "proofUnreadable",
+  "timed-out": "proofTimedOut",
+  "reload-failed": "proofReloadFailed",
+};
+
+/**
+ * The proof level of a platform's last change: "reloaded", "re-read" or "none".
+ * @param {Record<string, any> | null} s
+ */
+function proofOf(s) {
+  return s && (s.proof === "reloaded" || s.proof === "re-read") ? s.proof : "none";
+}
+
 /** @param {PlatformInfo} platform */
 function renderPlatform(platform) {
   const s = status[platform.id] || null;
@@ -242,10 +260,20 @@ function renderPlatform(platform) {
   ];
   const reenabled = reenabledLine(s, state, { t, el, locale: LOCALE });
   if (reenabled) children.push(reenabled);
-  if (s && s.outcome === "failed" && s.message) {
+  const proof = proofOf(s);
+  if (s && s.proof_note === "not-kept") {
+    children.push(el("p", { class: "message", dataset: { proof }, text: t("proofLineNotKept", [platform.name]) }));
+  } else if (s && s.outcome === "failed" && s.message) {
     children.push(el("p", { class: "message", text: t("lastFailed", [s.message]) }));
   } else if (s && s.outcome === "turned-off" && state === "off") {
-    children.push(el("p", { class: "outcome", text: t("lastTurnedOff") }));
+    // Never more than the proof says (background/status.js, `proof`).
+    const text =
+      proof === "reloaded"
+        ? t("proofLineReloaded")
+        : s.proof_note
+          ? t("proofLineNone", [t(PROOF_REASONS[s.proof_note] || "proofTimedOut")])
+          : t("proofLineReRead");
+    children.push(el("p", { class: "outcome", dataset: { proof }, text }));
   } else if (s && s.outcome === "prefilled") {
     children.push(el("p", { class: "outcome", text: t("lastPrefilled") }));
   }
@@ -333,7 +361,7 @@ function renderPlatform(platform) {
   return el(
     "li",
     {
-      dataset: { platform: platform.id, state, automation, ...(reenabled ? { reenabled: "true" } : {}) },
+      dataset: { platform: platform.id, state, automation, proof, ...(reenabled ? { reenabled: "true" } : {}) },
       "aria-labelledby": headingId,
     },
     children,

@@ -5,7 +5,7 @@
 // (popup/audit.js); tests/unit/audit-format.test.mjs drives it directly.
 //
 // Entry: { time, event, platform, site, setting, label, before, after, url, rule_version,
-//          outcome, message }
+//          outcome, message, proof }
 // event: "observed"    a page showed the setting's state (same as the last known state)
 //        "changed"     a page showed a state other than the last known one
 //        "re-enabled"  a setting that was off is seen on again
@@ -13,6 +13,16 @@
 //        "turned-off"  Untrain turned it off (verified)
 //        "already-off" an opt-out found it already off
 //        "failed"      an opt-out failed (message says why), or an "opt out everywhere" step timed out
+//        "confirmed"   the settings page, read afresh after a reload, shows the setting off: the
+//                      platform kept Untrain's change
+//        "not-kept"    read afresh after a reload, the setting is on again: the platform did not
+//                      keep the change (the opt-out failed)
+//        "unconfirmed" no fresh read after the change was possible (message says why: signed
+//                      out, page gone, tab closed, unreadable, timed out); only Untrain's re-read
+//                      proves it
+// proof: how the entry's state is proven: "reloaded" (read afresh after a reload), "re-read"
+// (Untrain's own re-read after its click only), or null (an observation; nothing of Untrain's).
+// Entries written before proof existed have no proof field.
 //        "repaired"    stored data was unreadable (corrupt, or from an older version) and was
 //                      repaired; message says what was dropped or reset
 // site: null for the platform's own pages; the host for a page on a host that a customer of the
@@ -45,6 +55,7 @@ export const COLUMNS = [
   "rule_version",
   "outcome",
   "message",
+  "proof",
 ];
 
 const withoutSites = (s) => {
@@ -67,8 +78,13 @@ function entryFor(platform, site, b, s, kind, time) {
     rule_version: s.rule_version ?? null,
     outcome: null,
     message: null,
+    proof: s.proof ?? null,
   };
-  if (kind === "step") {
+  if (kind === "proof") {
+    entry.event = s.proof === "reloaded" ? (s.proof_note === "not-kept" ? "not-kept" : "confirmed") : "unconfirmed";
+    entry.outcome = s.outcome ?? null;
+    entry.message = s.proof_note ?? null;
+  } else if (kind === "step") {
     if (s.outcome === "turned-off") entry.event = "turned-off";
     else if (s.outcome === "already-off") entry.event = "already-off";
     else if (s.outcome === "failed") entry.event = "failed";

@@ -63,12 +63,32 @@
 /**
  * `auto`: opt out now, without asking (a tab the popup or the run opened); `previous`: the stored
  * record before this evaluation; `settings`: the platform's SettingInfo by id; `site`: the host
- * when the page is on a host a customer of the platform controls, else null.
+ * when the page is on a host a customer of the platform controls, else null; `proof`: what this
+ * evaluation proved of a change Untrain made here before the page was reloaded (`results`:
+ * background/proof.js ProofResult[], `name`: the platform's name), else null.
  * @typedef {{ ok: true, evaluation: Evaluation, auto: boolean, previous: object | null,
- *   settings: Record<string, SettingInfo>, site: string | null }} EvaluateReply
+ *   settings: Record<string, SettingInfo>, site: string | null,
+ *   proof: { results: object[], name: string } | null }} EvaluateReply
  */
 /** content -> background. @typedef {{ type: "step", snapshot: Snapshot, plan: Plan }} StepMessage */
 /** @typedef {{ ok: true, plan: Plan, action: Action }} StepReply */
+/**
+ * content -> background, after Untrain turned settings off on this page and its re-read said
+ * off: prove that the platform kept them (background/proof.js). `items`: the settings (ids) and
+ * suspects ("suspected:<key>") turned off, with the label shown. The reply's `method`: "reload"
+ * (the content script reloads the page; the reloaded page's evaluate reply carries `proof`) or
+ * "tab" (the background reads the page afresh in a background tab and answers with a
+ * proof-result message).
+ * `url`: the page's address now (an in-app navigation may have changed it since the page
+ * loaded); it must be on the sender's host.
+ * @typedef {{ type: "prove", url: string, items: { key: string, label?: string }[] }} ProveMessage
+ */
+/** @typedef {{ ok: true, method: "reload" | "tab" }} ProveReply */
+/**
+ * background -> content (tabs.sendMessage to the tab the person looks at): what the fresh read
+ * proved. `results`: background/proof.js ProofResult[].
+ * @typedef {{ type: "proof-result", platform: string, name: string, results: object[] }} ProofResultMessage
+ */
 
 /** popup -> background. @typedef {{ type: "platforms" }} PlatformsMessage */
 /** @typedef {{ ok: true, platforms: PlatformInfo[] }} PlatformsReply */
@@ -93,7 +113,7 @@
 /** report page -> background. @typedef {{ type: "page-report", tab: number }} PageReportMessage */
 /** `report`: docs/rules.md, "Page reports". @typedef {{ ok: true, report: object }} PageReportReply */
 
-/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | OpenReportMessage} ContentMessage */
+/** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | ProveMessage | OpenReportMessage} ContentMessage */
 /**
  * @typedef {PlatformsMessage | StatusMessage | OpenAndOptOutMessage | EverywhereStartMessage
  *   | EverywhereCancelMessage | EverywhereStatusMessage | AuditClearMessage | RecheckNowMessage
@@ -108,7 +128,10 @@ var UntrainMessages = (() => {
     CLASSIFY: "classify",
     EVALUATE: "evaluate",
     STEP: "step",
+    PROVE: "prove",
     OPEN_REPORT: "open-report",
+    // background -> content script (tabs.sendMessage; the content script checks the sender)
+    PROOF_RESULT: "proof-result",
     // popup -> background (extension pages only)
     PLATFORMS: "platforms",
     STATUS: "status",
@@ -123,7 +146,7 @@ var UntrainMessages = (() => {
   });
 
   /** @type {ReadonlySet<string>} */
-  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP, MSG.OPEN_REPORT]);
+  const CONTENT_TYPES = new Set([MSG.CLASSIFY, MSG.EVALUATE, MSG.STEP, MSG.PROVE, MSG.OPEN_REPORT]);
   /** @type {ReadonlySet<string>} */
   const POPUP_TYPES = new Set([
     MSG.PLATFORMS,
@@ -138,11 +161,16 @@ var UntrainMessages = (() => {
     MSG.PAGE_REPORT,
   ]);
 
+  /** background -> content script (tabs.sendMessage): the content script checks the sender. */
+  /** @type {ReadonlySet<string>} */
+  const BACKGROUND_TYPES = new Set([MSG.PROOF_RESULT]);
+
   /** The largest message, as JSON text, the background reads. */
   const MAX_MESSAGE_CHARS = 2 * 1024 * 1024;
 
   /**
-   * The error of a content-script message's payload ("bad url", "bad snapshot", "bad plan"), or
+   * The error of a content-script message's payload ("bad url", "bad snapshot", "bad plan",
+   * "bad items"), or
    * null when its fields have the contract's types. Popup payloads are read leniently by their
    * handlers (an odd `platforms` or `limit_ms` falls back to the default).
    * @param {{ type?: unknown, [field: string]: unknown }} message
@@ -150,6 +178,16 @@ var UntrainMessages = (() => {
    */
   function payloadError(message) {
     if (message.type === MSG.CLASSIFY) return typeof message.url === "string" ? null : "bad url";
+    if (message.type === MSG.PROVE) {
+      const items = message.items;
+      const good =
+        Array.isArray(items) &&
+        items.length > 0 &&
+        items.length <= 20 &&
+        items.every((i) => i && typeof i === "object" && typeof i.key === "string" && i.key.length > 0);
+      if (!good) return "bad items";
+      return typeof message.url === "string" ? null : "bad url";
+    }
     if (message.type !== MSG.EVALUATE && message.type !== MSG.STEP) return null;
     const snapshot = /** @type {{ url?: unknown } | null} */ (message.snapshot);
     if (!snapshot || typeof snapshot !== "object" || typeof snapshot.url !== "string") return "bad snapshot";
@@ -167,6 +205,6 @@ var UntrainMessages = (() => {
    */
   const fail = (error) => ({ ok: false, error });
 
-  return Object.freeze({ MSG, CONTENT_TYPES, POPUP_TYPES, MAX_MESSAGE_CHARS, payloadError, fail });
+  return Object.freeze({ MSG, CONTENT_TYPES, POPUP_TYPES, BACKGROUND_TYPES, MAX_MESSAGE_CHARS, payloadError, fail });
 })();
 globalThis.UntrainMessages = UntrainMessages;

@@ -52,7 +52,7 @@ forEachBrowser('audit log', (ctx) => {
     const logged = await poll(async () => {
       const log = (await storageGet(driver, 'local', 'audit')).audit || [];
       const has = (p, ev) => log.some((e) => e.platform === p && e.event === ev);
-      return has('linkedin', 'turned-off') && has('x', 'signed-out') && has('chatgpt', 'observed') ? log : null;
+      return has('linkedin', 'turned-off') && has('linkedin', 'confirmed') && has('x', 'signed-out') && has('chatgpt', 'observed') ? log : null;
     }, { what: 'the visits in the audit log' });
     const count = await driver.findElement(By.id('audit-count'));
     await poll(async () => Number(await count.getAttribute('data-count')) >= logged.length, {
@@ -85,7 +85,13 @@ forEachBrowser('audit log', (ctx) => {
     assert.equal(off.before, 'on');
     assert.equal(off.after, 'off');
     assert.equal(off.outcome, 'turned-off');
+    assert.equal(off.proof, 're-read', "Untrain's own re-read after the click");
     assert.ok(off.time >= seenOn.time);
+    // Then the reload proved that LinkedIn kept it.
+    const confirmed = find((e) => e.platform === 'linkedin' && e.event === 'confirmed', 'linkedin confirmed after reloading');
+    assert.equal(confirmed.proof, 'reloaded');
+    assert.equal(confirmed.after, 'off');
+    assert.ok(confirmed.time >= off.time);
     find((e) => e.platform === 'x' && e.event === 'signed-out' && e.after === 'signed-out', 'x signed out');
     find((e) => e.platform === 'chatgpt' && e.event === 'observed' && e.after === 'on' && e.setting === 'chatgpt.improve-model', 'chatgpt on');
 
@@ -93,7 +99,7 @@ forEachBrowser('audit log', (ctx) => {
     assert.match(csv.name, /\.csv$/);
     assert.match(csv.type, /^text\/csv/);
     const rows = parseCsv(csv.text);
-    assert.deepEqual(rows[0], ['time', 'event', 'platform', 'site', 'setting', 'label', 'before', 'after', 'url', 'rule_version', 'outcome', 'message']);
+    assert.deepEqual(rows[0], ['time', 'event', 'platform', 'site', 'setting', 'label', 'before', 'after', 'url', 'rule_version', 'outcome', 'message', 'proof']);
     assert.equal(rows.length - 1, entries.length, 'one CSV row per entry');
     assert.ok(rows.some((r) => r[1] === 'turned-off' && r[2] === 'linkedin' && r[6] === 'on' && r[7] === 'off'), 'turned-off row');
 

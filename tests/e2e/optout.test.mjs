@@ -158,8 +158,9 @@ forEachBrowser('opt-out', (ctx) => {
         });
         assert.equal(rows.find((x) => x.platform === platform).state, 'off');
 
-        // The platform now serves the setting off (the fixture app keeps no state across
-        // loads, so the "reload" is the off page): the second run must click nothing.
+        // The platform now serves the setting off (here the off page in a fresh session;
+        // tests/e2e/proof.test.mjs reopens the kept page itself): the second run must click
+        // nothing.
         await open(driver, url('off.en'));
         await waitForBannerState(driver, 'already-off');
         await sleep(500);

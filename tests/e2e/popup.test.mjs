@@ -132,10 +132,14 @@ forEachBrowser('popup', (ctx) => {
         return now.find((h) => !before.has(h)) ?? null;
       }, { what: 'a new tab for the settings page' });
 
-      // The popup row turns off once the page in the new tab was opted out.
-      await poll(async () => (await readPopup(driver)).rows.find((x) => x.platform === p)?.state === 'off', {
+      // The popup row turns off once the page in the new tab was opted out, and says it was
+      // confirmed once a fresh read after a reload proved it (tests/e2e/proof.test.mjs).
+      await poll(async () => {
+        const row = (await readPopup(driver)).rows.find((x) => x.platform === p);
+        return row?.state === 'off' && row?.proof === 'reloaded';
+      }, {
         timeout: 20000,
-        what: `${p} row off`,
+        what: `${p} row off, confirmed after reloading`,
       }).catch(async (e) => {
         throw new Error(`${e.message}: ${JSON.stringify(await readPopup(driver))}`);
       });

@@ -102,6 +102,12 @@ describe('banner queue: decisions', () => {
     assert.deepEqual(next.note, { key: 'bannerPreviousDone', label: 'A' });
   });
 
+  it('an "unconfirmed" change (no reload could prove it) stays like a failure, whatever else waits', () => {
+    const list = items([finding('a', 'off'), finding('b', 'on')]);
+    const shown = { key: 'a', state: 'unconfirmed' };
+    assert.deepEqual(decide(list, { lastShown: shown, holdUntil: NOW - 1 }), { kind: 'hold', shown, wait: 0 });
+  });
+
   it('a "failed" stays until the person closes it; a result stays when nothing else needs the person', () => {
     const list = items([finding('a', 'on'), finding('b', 'on')]);
     const failed = { key: 'a', state: 'failed' };

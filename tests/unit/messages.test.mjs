@@ -10,14 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import '../../extension/shared/messages.js';
 import { content, loadBackground, popup, snapshot } from './lib/fake-extension.mjs';
 
-const { MSG, CONTENT_TYPES, POPUP_TYPES, payloadError } = globalThis.UntrainMessages;
+const { MSG, CONTENT_TYPES, POPUP_TYPES, BACKGROUND_TYPES, payloadError } = globalThis.UntrainMessages;
 
 describe('message contract', () => {
   it('every type belongs to exactly one sender context', () => {
     const all = Object.values(MSG);
     assert.equal(new Set(all).size, all.length, 'no two names for one type');
-    for (const type of all) assert.ok(CONTENT_TYPES.has(type) !== POPUP_TYPES.has(type), type);
-    assert.equal(CONTENT_TYPES.size + POPUP_TYPES.size, all.length);
+    for (const type of all) {
+      const contexts = [CONTENT_TYPES, POPUP_TYPES, BACKGROUND_TYPES].filter((set) => set.has(type));
+      assert.equal(contexts.length, 1, type);
+    }
+    assert.equal(CONTENT_TYPES.size + POPUP_TYPES.size + BACKGROUND_TYPES.size, all.length);
   });
 
   it('content payloads: a url string, a snapshot with a url, a plan with a setting', () => {
@@ -33,6 +36,11 @@ describe('message contract', () => {
     }
     assert.equal(payloadError({ type: MSG.STEP, snapshot: { url: 'u' }, plan: { setting: 'a' } }), null);
     assert.equal(payloadError({ type: MSG.STATUS }), null, 'popup payloads are read by their handlers');
+    assert.equal(payloadError({ type: MSG.PROVE, url: 'https://x', items: [{ key: 'a', label: 'L' }] }), null);
+    assert.equal(payloadError({ type: MSG.PROVE, items: [{ key: 'a' }] }), 'bad url');
+    for (const items of [undefined, null, 'a', [], [{}], [{ key: 5 }], [{ key: '' }], Array(21).fill({ key: 'a' })]) {
+      assert.equal(payloadError({ type: MSG.PROVE, items }), 'bad items', JSON.stringify(items));
+    }
   });
 
   it('frozen: a page script in the same world cannot add a type', () => {
@@ -67,6 +75,7 @@ describe('message contract: the background answers every type', () => {
       [MSG.CLASSIFY]: { url },
       [MSG.EVALUATE]: { snapshot: snapshot(url) },
       [MSG.STEP]: { snapshot: snapshot(url), plan: { setting: 'a' } },
+      [MSG.PROVE]: { url, items: [{ key: 'a', label: 'L' }] },
     };
     for (const type of CONTENT_TYPES) {
       const reply = await bg.send({ type, ...messages[type] }, content(url));

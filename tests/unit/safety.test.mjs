@@ -97,6 +97,34 @@ async function stepEnds(bg, url, tab, settingId, action) {
   assert.equal(reply.ok, true, JSON.stringify(reply));
 }
 
+/**
+ * The content script's part after a done: asks for the proof by reload, and the page read afresh
+ * (the reloaded tab, or the background tab of a "tab" proof) shows `findings`.
+ */
+async function proveWith(bg, url, tab, settingIds, findings) {
+  const reply = await bg.send(
+    { type: 'prove', url, items: settingIds.map((key) => ({ key, label: 'L' })) },
+    content(url, tab),
+  );
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  const reader = reply.method === 'tab' ? bg.api.control.nextTab - 1 : tab;
+  const evaluate = globalThis.__engine.evaluate;
+  globalThis.__engine.evaluate = (s, p) => ({
+    platform: p.platform,
+    name: p.name,
+    signed_out: false,
+    findings,
+    suspected: [],
+  });
+  try {
+    const r = await bg.send({ type: 'evaluate', snapshot: snapshot(url) }, content(url, reader));
+    assert.equal(r.ok, true, JSON.stringify(r));
+    return { method: reply.method, reader, reply: r };
+  } finally {
+    globalThis.__engine.evaluate = evaluate;
+  }
+}
+
 async function run(bg) {
   return bg.api.store.session.everywhere;
 }
@@ -120,6 +148,15 @@ describe('M1: "opt out everywhere" handles every automatic setting of a platform
     );
     assert.deepEqual(bg.api.calls.tabs.remove, [], 'the tab stays open for the second setting');
     await stepEnds(bg, CP_PAGE, tab, 'copilot.voice-training', done());
+    await sleep(20);
+    assert.equal((await run(bg)).status, 'running', 'a turned-off setting waits for its proof by reload');
+    await proveWith(
+      bg,
+      CP_PAGE,
+      tab,
+      ['copilot.voice-training'],
+      [finding('copilot.text-training', 'off'), finding('copilot.voice-training', 'off')],
+    );
     r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the run to finish');
     assert.deepEqual(
       r.results.map((x) => [x.setting, x.outcome]),
@@ -146,10 +183,21 @@ describe('M1: "opt out everywhere" handles every automatic setting of a platform
     await sleep(20);
     assert.equal((await run(bg)).status, 'running', 'voice is still on: the run waits');
     await stepEnds(bg, CP_PAGE, tab, 'copilot.voice-training', done());
+    await proveWith(
+      bg,
+      CP_PAGE,
+      tab,
+      ['copilot.text-training', 'copilot.voice-training'],
+      [finding('copilot.text-training', 'off'), finding('copilot.voice-training', 'on')],
+    );
     const r = await until(async () => ((await run(bg)).status === 'finished' ? run(bg) : null), 'the run to finish');
     assert.deepEqual(
-      r.results.map((x) => x.outcome),
-      ['turned-off', 'turned-off'],
+      r.results.map((x) => [x.outcome, x.reason]),
+      [
+        ['turned-off', null],
+        ['failed', 'not-kept'],
+      ],
+      'the platform kept text, not voice: voice failed, never turned off',
     );
   });
 

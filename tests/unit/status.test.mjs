@@ -129,6 +129,9 @@ describe('status model: outcomes', () => {
       outcome: 'turned-off',
       message: null,
       checked_at: NOW,
+      proof: 're-read',
+      proof_note: null,
+      proved_at: null,
       state: 'off',
       label: 'S',
     });

@@ -53,12 +53,30 @@ const WATCH_BANNER = `
   }
 `;
 
+let sessions = 0;
+
+/**
+ * `url` with a fresh fixture session (?fxs=) when it opens a fixture page by ?fx= and names none:
+ * the fixture app keeps a page's state across reloads per session (tests/fixtures/app.js), so
+ * every open() starts from the page's markup, and a reload (or the same URL in another tab)
+ * shows what the page kept.
+ */
+export function withSession(url) {
+  const u = new URL(url);
+  if (!u.searchParams.has('fx') || u.searchParams.has('fxs')) return url;
+  const [base, hash = null] = url.split('#');
+  const id = `${process.pid.toString(36)}-${Date.now().toString(36)}-${(++sessions).toString(36)}`;
+  return `${base}&fxs=${id}${hash === null ? '' : `#${hash}`}`;
+}
+
 /**
  * Opens `url` and waits for the new document's fixture app (window.__fixture) to be up; starts
  * the banner log. The old document is marked first, so a driver.get() that returns before the
- * new document has replaced it is not mistaken for done.
+ * new document has replaced it is not mistaken for done. A ?fx= page opens in a fresh fixture
+ * session (withSession); pass a URL that names its ?fxs= to open a kept page again.
  */
 export async function open(driver, url) {
+  url = withSession(url);
   // Same URL up to the #hash would be a same-document navigation (no load): leave first.
   const current = await driver.getCurrentUrl().catch(() => '');
   if (current.split('#')[0] === url.split('#')[0]) await driver.get('about:blank');
@@ -136,6 +154,8 @@ export async function banner(driver, timeout = BANNER_TIMEOUT) {
     suspect: await box.getAttribute('data-suspect'),
     reenabled: await box.getAttribute('data-reenabled'),
     unsure: await box.getAttribute('data-unsure'),
+    proof: await box.getAttribute('data-proof'),
+    proofNote: await box.getAttribute('data-proof-note'),
     text: texts.join('\n'),
     actions,
     host,
@@ -190,6 +210,7 @@ export async function readPopup(driver) {
     const rows = [...document.querySelectorAll('li[data-platform]')].map((li) => ({
       platform: li.getAttribute('data-platform'),
       state: li.getAttribute('data-state'),
+      proof: li.getAttribute('data-proof'),
       text: li.innerText.replace(/\\s+/g, ' ').trim(),
     }));
     const s = document.getElementById('summary');

@@ -92,7 +92,8 @@ function listen(server, port = 0) {
 export async function startServer() {
   const { key, cert } = makeCertificate();
   const requests = [];
-  const routes = []; // { host, prefix, fixture }
+  const routes = []; // { host, prefix, fixture, hx, gen }
+  let generation = 0; // of the routes: each route() serves its page fresh
   const sockets = new Set();
 
   function record(via, req, extra = {}) {
@@ -118,19 +119,24 @@ export async function startServer() {
     return entry;
   }
 
-  function send(res, entry, status, body, type, html = false) {
+  function send(res, entry, status, body, type, html = false, gen = 'fx') {
     entry.status = status;
     const headers = {
       'Content-Type': type,
       'Cache-Control': 'no-store',
       'Content-Length': Buffer.byteLength(body),
     };
-    if (html) headers['Content-Security-Policy'] = CSP;
+    if (html) {
+      headers['Content-Security-Policy'] = CSP;
+      // The fixture app keeps a page's state per route (tests/fixtures/app.js, "Kept across
+      // reloads"): a page served by a route registered later starts from its markup again.
+      headers['Set-Cookie'] = `fxgen=${gen}; Path=/; Secure; SameSite=Lax`;
+    }
     res.writeHead(status, headers);
     res.end(body);
   }
 
-  function sendFile(res, entry, file) {
+  function sendFile(res, entry, file, gen = 'fx') {
     let body;
     try {
       body = fs.readFileSync(file);
@@ -139,13 +145,13 @@ export async function startServer() {
     }
     const ext = path.extname(file).toLowerCase();
     const type = TYPES[ext] ?? 'application/octet-stream';
-    return send(res, entry, 200, body, type, ext === '.html');
+    return send(res, entry, 200, body, type, ext === '.html', gen);
   }
 
   // A fixture page with hostile behaviours switched on (tests/fixtures/hostile/hostile.js):
   // `hx` is a list of [attribute, value] put on <body> ("data-hx-..."), and the script is loaded
   // after the fixture app. So a hostile variant of any fixture needs no copy of its page.
-  function sendHostile(res, entry, file, hx) {
+  function sendHostile(res, entry, file, hx, gen = 'fx') {
     let html;
     try {
       html = fs.readFileSync(file, 'utf8');
@@ -156,7 +162,7 @@ export async function startServer() {
     const attrs = hx.filter(([name]) => /^data-hx-[a-z-]+$/.test(name)).map(([name, value]) => ` ${name}="${esc(value)}"`).join('');
     html = html.replace(/<body([^>]*)>/, `<body$1${attrs}>`)
       .replace('</body>', '<script src="/__fixture/file/hostile/hostile.js"></script>\n</body>');
-    return send(res, entry, 200, html, TYPES['.html'], true);
+    return send(res, entry, 200, html, TYPES['.html'], true, gen);
   }
 
   function handle(req, res) {
@@ -187,7 +193,8 @@ export async function startServer() {
     }
     if (best) {
       const p = fixturePath(best.fixture);
-      if (p) return best.hx.length ? sendHostile(res, entry, p, best.hx) : sendFile(res, entry, p);
+      const gen = `r${best.gen}`;
+      if (p) return best.hx.length ? sendHostile(res, entry, p, best.hx, gen) : sendFile(res, entry, p, gen);
     }
     return send(res, entry, 404, 'not found\n', 'text/plain; charset=utf-8');
   }
@@ -274,7 +281,7 @@ export async function startServer() {
      * `hx`: hostile behaviours, [[attribute, value]] (see sendHostile).
      */
     route(host, prefix, fixture, { hx = [] } = {}) {
-      routes.push({ host: host.toLowerCase(), prefix, fixture, hx });
+      routes.push({ host: host.toLowerCase(), prefix, fixture, hx, gen: ++generation });
     },
     clearRoutes() {
       routes.length = 0;

@@ -100,7 +100,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export function fakeApi({ delay = null } = {}) {
   const store = { local: {}, session: {} };
-  const calls = { sets: { local: 0, session: 0 }, tabs: { create: [], update: [], remove: [] }, accessLevel: [] };
+  const calls = {
+    sets: { local: 0, session: 0 },
+    tabs: { create: [], update: [], remove: [], sendMessage: [] },
+    accessLevel: [],
+  };
   const control = { badge: 'ok', hangCreate: false, hangUpdate: false, nextTab: 100 };
   const wait = async (op) => {
     const ms = delay ? delay(op) : 0;
@@ -134,6 +138,7 @@ export function fakeApi({ delay = null } = {}) {
     listener: null,
     alarmListeners: [],
     removedListeners: [],
+    updatedListeners: [],
     runtime: {
       id: ID,
       getURL: (p) => BASE + p,
@@ -176,6 +181,14 @@ export function fakeApi({ delay = null } = {}) {
         addListener: (fn) => {
           api.removedListeners.push(fn);
         },
+      },
+      onUpdated: {
+        addListener: (fn) => {
+          api.updatedListeners.push(fn);
+        },
+      },
+      async sendMessage(id, message) {
+        calls.tabs.sendMessage.push([id, message]);
       },
     },
     alarms: {
