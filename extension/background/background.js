@@ -124,13 +124,19 @@ const POPUP_HANDLERS = {
 };
 
 /**
- * The page report of a tab's settings page (its last snapshot), for the report page to show.
+ * The page report of a tab's settings page (its last snapshot), or of the platform's most
+ * recently read settings page (the popup's row), for the report page to show.
  * @param {Engine} e
- * @param {{ tab?: unknown }} message
+ * @param {{ tab?: unknown, platform?: unknown }} message
  */
 function pageReport(e, message) {
-  const snapshot = typeof message.tab === "number" ? lastPages.get(message.tab) : undefined;
-  if (!snapshot) return fail("no settings page to report in that tab: reload it, then try again");
+  const snapshot =
+    typeof message.tab === "number"
+      ? lastPages.get(message.tab)
+      : typeof message.platform === "string"
+        ? [...lastPages.values()].reverse().find((x) => e.classify(x.url)?.platform === message.platform)
+        : undefined;
+  if (!snapshot) return fail("no settings page to report: reload it, then try again");
   const report = e.report(snapshot, e.evaluate(snapshot), {
     browser: browserName(globalThis.navigator?.userAgent ?? ""),
     version: api.runtime.getManifest().version,

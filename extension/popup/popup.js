@@ -326,6 +326,22 @@ function renderPlatform(platform) {
     button.addEventListener("click", () => openAndOptOut(platform.id, button));
     actions.append(button);
   }
+  // A page Untrain could not read, or an opt-out that failed: a page report of the platform's
+  // settings page, shown in full before anything is saved (docs/rules.md)
+  if (automation !== "guided" && s && s.checked_at && (state === "unknown" || s.outcome === "failed")) {
+    const report = el("button", {
+      type: "button",
+      class: "link",
+      "aria-describedby": headingId,
+      dataset: { action: "page-report", platform: platform.id },
+      text: t("bannerReport"),
+    });
+    report.addEventListener("click", () => {
+      const url = api.runtime.getURL(`report/report.html?platform=${encodeURIComponent(platform.id)}`);
+      api.tabs.create({ url }).catch(showError);
+    });
+    actions.append(report);
+  }
   const hide = el("button", {
     type: "button",
     class: "link",

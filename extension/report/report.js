@@ -28,8 +28,10 @@ function row(term, value) {
 }
 
 async function show() {
-  const tab = Number(new URLSearchParams(location.search).get("tab"));
-  const reply = await api.runtime.sendMessage({ type: MSG.PAGE_REPORT, tab });
+  // ?tab=<id> (the banner's button) or ?platform=<id> (the popup's row)
+  const params = new URLSearchParams(location.search);
+  const which = params.has("tab") ? { tab: Number(params.get("tab")) } : { platform: params.get("platform") ?? "" };
+  const reply = await api.runtime.sendMessage({ type: MSG.PAGE_REPORT, ...which });
   if (!reply || !reply.ok) {
     $("error").textContent = t("reportNone");
     $("error").hidden = false;

@@ -110,7 +110,7 @@
 /** @typedef {{ ok: true }} OkReply */
 
 /** content -> background: open the page report of the sender's tab. @typedef {{ type: "open-report" }} OpenReportMessage */
-/** report page -> background. @typedef {{ type: "page-report", tab: number }} PageReportMessage */
+/** report page -> background: a tab's, or a platform's latest. @typedef {{ type: "page-report", tab?: number, platform?: string }} PageReportMessage */
 /** `report`: docs/rules.md, "Page reports". @typedef {{ ok: true, report: object }} PageReportReply */
 
 /** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | ProveMessage | OpenReportMessage} ContentMessage */

@@ -28,7 +28,7 @@ import { fixture, fixtureUrl, rule } from './lib/rules.mjs';
 
 const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
 // real-* pages only (their other variants are exercised in coverage.test.mjs)
-const REAL_ONLY = ['gemini'];
+const REAL_ONLY = ['gemini', 'claude'];
 
 /** The label quoted in the banner text (“...”), or null. */
 function quotedLabel(text) {
@@ -314,6 +314,19 @@ forEachBrowser('opt-out', (ctx) => {
         ({ key } = await trainingKey(ctx.driver, platform, url));
       }, { timeout: 60000 });
       realMarkupTests(ctx, platform, url, () => key);
+
+      // Claude's settings dialog renders about 2.9 s after navigation (rule-evidence.md §4)
+      if (platform === 'claude') {
+        test(ctx, 'late-real.en: no banner until the dialog renders, then the offer', async () => {
+          const { driver } = ctx;
+          await open(driver, url('late-real.en'));
+          assert.ok(!(await fixtureState(driver)).log.some((l) => l.startsWith('late:')), 'opened before the render');
+          assert.deepEqual(await bannerStates(driver), [null], 'no banner before the dialog');
+          await waitForBannerState(driver, 'offer', 10000);
+          assert.ok((await fixtureState(driver)).log.includes('late:2900'), 'the dialog rendered late');
+          assert.deepEqual((await fixtureState(driver)).clicks, [], 'nothing clicked before the person asks');
+        });
+      }
     });
   }
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import { By } from 'selenium-webdriver';
 
-import { closeOthers, inExtension } from './lib/extension.mjs';
+import { closeOthers, inExtension, openPopupTab } from './lib/extension.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
 import { banner, fixtureState, open, poll, waitForBannerState } from './lib/page.mjs';
 import { fixtureUrl } from './lib/rules.mjs';
@@ -76,5 +76,39 @@ forEachBrowser('page report', (ctx) => {
     }
     const s = await fixtureState(driver);
     assert.deepEqual(s.clicks, [], 'nothing clicked on the page');
+  });
+
+  test(ctx, "the popup's row of a platform Untrain could not read offers the same report", async () => {
+    const { driver, b } = ctx;
+    const main = await driver.getWindowHandle();
+    await open(driver, PAGE);
+    await waitForBannerState(driver, 'unknown');
+    await openPopupTab(driver, b);
+    try {
+      const button = await poll(
+        async () => (await driver.findElements(By.css('li[data-platform="linkedin"] [data-action="page-report"]')))[0] ?? null,
+        { what: "the LinkedIn row's page-report button" },
+      );
+      assert.equal(await button.getText(), 'Save a page report');
+      // rows of platforms that were read fine offer none
+      assert.deepEqual(await driver.findElements(By.css('li[data-platform="x"] [data-action="page-report"]')), []);
+      await button.click();
+      const reportUrl = await poll(
+        async () => {
+          const urls = await inExtension(driver, 'return (await api.tabs.query({})).map((t) => t.url);');
+          return urls.find((u) => /\/report\/report\.html\?platform=linkedin$/.test(u)) ?? null;
+        },
+        { what: 'the report page the popup opened' },
+      );
+      await driver.get(reportUrl);
+      const text = await poll(async () => (await driver.findElement(By.css('#json')).getAttribute('value')) || null, {
+        what: 'the report shown',
+      });
+      const report = JSON.parse(text);
+      assert.equal(report.platform, 'linkedin');
+      for (const p of PERSONAL) assert.ok(!text.includes(p), `${p} is in the report`);
+    } finally {
+      await closeOthers(driver, main);
+    }
   });
 });
