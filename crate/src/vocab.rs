@@ -26,7 +26,7 @@ pub const PREFILL_ROLE: &str = "textbox";
 /// Roles of the controls a step of this kind clicks (`engine::steps::choice`).
 pub fn step_roles(kind: StepKind) -> &'static [&'static str] {
     match kind {
-        StepKind::Confirm | StepKind::Open | StepKind::Close => &["button"],
+        StepKind::Confirm | StepKind::Open | StepKind::Close | StepKind::Save => &["button"],
         StepKind::OpenTab => &["tab"],
         StepKind::Choose => &["menuitem", "menuitemradio", "option", "radio", "button"],
         StepKind::ClickControl | StepKind::Verify => &[],

@@ -123,6 +123,40 @@ fn cases() -> Vec<(
         ),
         ("no steps", steps("[]"), "demo.ai", "steps", "no step"),
         (
+            "save with no text",
+            steps(r#"[{ do = "click-control" }, { do = "save" }, { do = "verify" }]"#),
+            "demo.ai",
+            "steps[1].text",
+            "no text",
+        ),
+        (
+            "save before click-control",
+            steps(
+                r#"[{ do = "save", text = { en = ["Save"] } }, { do = "click-control" }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[0]",
+            "must come after click-control",
+        ),
+        (
+            "two save steps",
+            steps(
+                r#"[{ do = "click-control" }, { do = "save", text = { en = ["Save"] } }, { do = "save", text = { en = ["Done"] } }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[2]",
+            "only one save step",
+        ),
+        (
+            "a destructive save",
+            steps(
+                r#"[{ do = "click-control" }, { do = "save", text = { en = ["Save and delete history"] } }, { do = "verify" }]"#,
+            ),
+            "demo.ai",
+            "steps[1].text",
+            "destructive",
+        ),
+        (
             "unknown step kind",
             steps(r#"[{ do = "click-control" }, { do = "jump" }, { do = "verify" }]"#),
             "demo.ai",
@@ -141,7 +175,7 @@ fn cases() -> Vec<(
             steps(r#"[{ do = "click-control", text = { en = ["x"] } }, { do = "verify" }]"#),
             "demo.ai",
             "steps[0].text",
-            "only choose, confirm, open-tab, open and close take text",
+            "only choose, confirm, open-tab, open, close and save take text",
         ),
         // openers and close buttons
         (
@@ -185,7 +219,7 @@ fn cases() -> Vec<(
             ),
             "demo.ai",
             "steps[0]",
-            "choose, confirm and close must come after click-control",
+            "choose, confirm, save and close must come after click-control",
         ),
         (
             "close with a destructive text",

@@ -38,6 +38,7 @@ pub(super) fn step(cx: Ctx<'_>, plan: Plan) -> Decision {
         StepKind::Open => open(cx, plan),
         StepKind::Close => close(cx, plan),
         StepKind::Choose | StepKind::Confirm => choose_or_confirm(cx, kind, plan),
+        StepKind::Save => save(cx, plan),
         StepKind::Verify => {
             let f = cx.finding;
             verify(plan, f.state, f.reason, f.label)
@@ -276,6 +277,46 @@ fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
                 (FailReason::NoChoice, "the expected choice did not appear"),
             )
         }
+    }
+}
+
+/// `save`: once the setting reads off, click the one button named by the step's texts ("Save",
+/// "Done") that keeps the change. Never skipped: while the setting does not read off it waits,
+/// and a Save that never appears (or more than one) fails the plan, so `verify` is reached only
+/// through the click and a change left pending is never reported off.
+fn save(cx: Ctx<'_>, plan: Plan) -> Decision {
+    if cx.finding.state != State::Off {
+        return wait(
+            plan,
+            WAIT_MS,
+            "waiting for the setting to read off before saving",
+            (
+                FailReason::NotAccepted,
+                "the page did not accept the change, so nothing was saved",
+            ),
+        );
+    }
+    let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
+    let own = cx.found.map(|(ctl, _)| ctl.index);
+    match choice(StepKind::Save, texts, cx.c, cx.view, own) {
+        Choice::One(ctl) => {
+            let why = ["save \"", &ctl.name, "\""].concat();
+            click(plan, ctl, why)
+        }
+        Choice::Many => fail(
+            plan,
+            FailReason::Ambiguous,
+            "more than one Save button; not clicking",
+        ),
+        Choice::None => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the Save button",
+            (
+                FailReason::NoChoice,
+                "the Save button did not appear: the change is not saved",
+            ),
+        ),
     }
 }
 

@@ -347,6 +347,11 @@ pub enum StepKind {
     /// whose name is one of the texts ("Done", "Got it") to close it; skipped when there is
     /// none or more than one. Never a destructive button.
     Close,
+    /// After `click-control` (and any `choose`/`confirm`), once the setting reads off: click
+    /// the page's button whose name is one of the texts ("Save", "Done", "Apply") that keeps
+    /// the change. Never skipped: a setting whose Save never appears fails, so a change left
+    /// pending is never reported off.
+    Save,
     /// Re-read the control until it reads off twice.
     Verify,
 }

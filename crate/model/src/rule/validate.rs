@@ -344,7 +344,8 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
         push(errs, "steps", "no step".into());
     }
     let last = s.steps.len().saturating_sub(1);
-    // the order: open-tab*, open?, click-control, (choose | confirm | close)*, verify
+    // the order: open-tab*, open?, click-control, (choose | confirm | save | close)*, verify
+    let first_save = s.steps.iter().position(|st| st.action == StepKind::Save);
     let first_click = s
         .steps
         .iter()
@@ -357,7 +358,8 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
             | StepKind::Confirm
             | StepKind::OpenTab
             | StepKind::Open
-            | StepKind::Close => {
+            | StepKind::Close
+            | StepKind::Save => {
                 check_texts(errs, file, id, &format!("{field}.text"), &step.text, true)
             }
             StepKind::ClickControl | StepKind::Verify => {
@@ -365,13 +367,16 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
                     push(
                         errs,
                         &format!("{field}.text"),
-                        "only choose, confirm, open-tab, open and close take text".into(),
+                        "only choose, confirm, open-tab, open, close and save take text".into(),
                     );
                 }
             }
         }
-        if matches!(step.action, StepKind::Open | StepKind::Close) {
-            // an opener or a close button is clicked without changing the setting: a
+        if matches!(
+            step.action,
+            StepKind::Open | StepKind::Close | StepKind::Save
+        ) {
+            // an opener, a close or a save button is clicked without changing the setting: a
             // destructive word there is a mistake in the rule
             for t in step.text.values().flatten() {
                 let n = crate::text::normalize(t);
@@ -381,7 +386,11 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
                         &format!("{field}.text"),
                         format!(
                             "{t:?} holds the destructive word {w:?}; {} only with a button such as \"Done\" or \"Close\"",
-                            if step.action == StepKind::Open { "open" } else { "close" }
+                            match step.action {
+                                StepKind::Open => "open",
+                                StepKind::Save => "save",
+                                _ => "close",
+                            }
                         ),
                     );
                 }
@@ -416,14 +425,17 @@ fn validate_control(errs: &mut Vec<RuleError>, file: &str, s: &Setting, id: &str
         }
         if matches!(
             step.action,
-            StepKind::Choose | StepKind::Confirm | StepKind::Close
+            StepKind::Choose | StepKind::Confirm | StepKind::Close | StepKind::Save
         ) && first_click.is_none_or(|c| i < c)
         {
             push(
                 errs,
                 &field,
-                "choose, confirm and close must come after click-control".into(),
+                "choose, confirm, save and close must come after click-control".into(),
             );
+        }
+        if step.action == StepKind::Save && Some(i) != first_save {
+            push(errs, &field, "only one save step".into());
         }
     }
     if !s.steps.is_empty() && first_click.is_none() {
