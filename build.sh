@@ -232,9 +232,10 @@ assemble() { # browser dir [pkg dir]
 # Panic locations in dependencies embed the path of Cargo's source cache ($CARGO_HOME); remapped
 # so the wasm does not depend on the user or machine that builds it.
 # A 128 KiB stack instead of Rust's default 1 MiB: the engine recurses no deeper than the nesting
-# of its own types (serde_json skips unknown fields' values without recursing; tests/unit/
-# shipped-engine.test.mjs sends 100,000 levels), and the background's wasm memory starts at ~0.2 MB instead of ~1.1 MB (the
-# stack comes first in linear memory: an overflow traps, it cannot overwrite data).
+# of its own types (serde_json skips unknown fields' values without recursing;
+# tests/unit/shipped-engine.test.mjs sends 100,000 levels), and the background's wasm memory
+# starts at ~0.2 MB instead of ~1.1 MB (the stack comes first in linear memory: an overflow
+# traps, it cannot overwrite data).
 wasm_rustflags() {
   printf -- '--remap-path-prefix=%s=/cargo -C link-arg=-zstack-size=131072' "${CARGO_HOME:-$HOME/.cargo}"
 }
