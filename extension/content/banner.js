@@ -213,25 +213,12 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
         if (o.proofNote === "not-kept") return t("bannerNotKept", [o.platformName, label]);
         return t("bannerFailed", [o.message || t("unknownReason")]);
       case "unconfirmed":
-        return t("bannerUnconfirmed", [label, proofReason(o.proofNote)]);
+        return t("bannerUnconfirmed", [label, t(UntrainLang.proofReasonKey(o.proofNote))]);
       case "already-off":
         return t(o.kind === "safe-default" ? "bannerSafeDefaultOff" : "bannerAlreadyOff", [label]);
       default:
         return t("bannerUnknown", [o.platformName, label]);
     }
-  }
-
-  // Why no fresh read could prove a change (background/proof.js notes).
-  function proofReason(note) {
-    const key = {
-      "signed-out": "proofSignedOut",
-      "page-gone": "proofPageGone",
-      "tab-closed": "proofTabClosed",
-      unreadable: "proofUnreadable",
-      "timed-out": "proofTimedOut",
-      "reload-failed": "proofReloadFailed",
-    }[note];
-    return t(key || "proofTimedOut");
   }
 
   function hintOf(o) {

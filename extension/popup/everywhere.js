@@ -109,22 +109,12 @@ async function cancelRun() {
   }
 }
 
-/** Why no reload could confirm a change. @type {Record<string, string>} */
-const UNCONFIRMED = {
-  "signed-out": "proofSignedOut",
-  "page-gone": "proofPageGone",
-  "tab-closed": "proofTabClosed",
-  unreadable: "proofUnreadable",
-  "timed-out": "proofTimedOut",
-  "reload-failed": "proofReloadFailed",
-};
-
 /** @param {import("../background/everywhere-run.js").RunResult} r */
 function outcomeText(r) {
   const { t } = ctx;
   if (r.outcome === "turned-off" && r.reason === "unconfirmed") {
     // Turned off, but no reload could prove it (background/proof.js notes): never "turned off" alone.
-    return t("proofLineNone", [t(UNCONFIRMED[r.message ?? ""] || "proofTimedOut")]);
+    return t("proofLineNone", [t(UntrainLang.proofReasonKey(r.message))]);
   }
   const key = OUTCOME_WORDS[r.outcome] || "outcomeFailed";
   return t(key, [r.message || r.reason || t("unknownReason")]);

@@ -217,16 +217,6 @@ function guidedBlock(setting, headingId, open) {
   return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
 }
 
-/** Why no reload could confirm a change (background/proof.js notes). @type {Record<string, string>} */
-const PROOF_REASONS = {
-  "signed-out": "proofSignedOut",
-  "page-gone": "proofPageGone",
-  "tab-closed": "proofTabClosed",
-  unreadable: "proofUnreadable",
-  "timed-out": "proofTimedOut",
-  "reload-failed": "proofReloadFailed",
-};
-
 /**
  * The proof level of a platform's last change: "reloaded", "re-read" or "none".
  * @param {Record<string, any> | null} s
@@ -271,7 +261,7 @@ function renderPlatform(platform) {
       proof === "reloaded"
         ? t("proofLineReloaded")
         : s.proof_note
-          ? t("proofLineNone", [t(PROOF_REASONS[s.proof_note] || "proofTimedOut")])
+          ? t("proofLineNone", [t(UntrainLang.proofReasonKey(s.proof_note))])
           : t("proofLineReRead");
     children.push(el("p", { class: "outcome", dataset: { proof }, text }));
   } else if (s && s.outcome === "prefilled") {

@@ -1,7 +1,7 @@
 // @ts-check
 // The language helpers of every page Untrain draws on (the banner in content scripts, the
 // popup): the extension's messages, the language they are in, a rule's per-language texts,
-// short dates, and the mailto: link of a prepared text.
+// short dates, the mailto: link of a prepared text, and why a proof note could not confirm.
 //
 // A classic script that sets one global, `UntrainLang`: content scripts load it before
 // banner.js (manifest.json content_scripts), the popup imports it for that effect.
@@ -91,6 +91,23 @@ var UntrainLang = (() => {
     return `mailto:${email}${q.length ? `?${q.join("&")}` : ""}`;
   }
 
-  return Object.freeze({ translator, localeOf, langOf, pickLang, shortDate, mailto });
+  /** The message key of why no fresh read could prove a change (background/proof.js notes). */
+  const PROOF_REASONS = Object.freeze({
+    "signed-out": "proofSignedOut",
+    "page-gone": "proofPageGone",
+    "tab-closed": "proofTabClosed",
+    unreadable: "proofUnreadable",
+    "timed-out": "proofTimedOut",
+    "reload-failed": "proofReloadFailed",
+  });
+
+  /**
+   * @param {unknown} note a proof note ("signed-out", "page-gone", ...)
+   * @returns {string} its message key; an unknown note reads as a time-out
+   */
+  const proofReasonKey = (note) =>
+    (typeof note === "string" && Object.hasOwn(PROOF_REASONS, note) && PROOF_REASONS[note]) || "proofTimedOut";
+
+  return Object.freeze({ translator, localeOf, langOf, pickLang, shortDate, mailto, proofReasonKey });
 })();
 globalThis.UntrainLang = UntrainLang;
