@@ -125,8 +125,7 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
         plan.waits = 0;
         return step(cx, plan);
     }
-    let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
-    match choice(StepKind::OpenTab, texts, cx.c, cx.view, None) {
+    match step_choice(&cx, StepKind::OpenTab, plan.step, None) {
         Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
             // a tab click is not recorded in `clicked` (it changes no setting)
             click_unrecorded(plan, tab, ["open the tab \"", &tab.name, "\""].concat())
@@ -210,29 +209,17 @@ fn open(cx: Ctx<'_>, mut plan: Plan) -> Decision {
 /// still reads on waits for the page to take the change.
 fn close(cx: Ctx<'_>, mut plan: Plan) -> Decision {
     match cx.finding.state {
-        State::Off => {
-            let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
-            let own = cx.found.map(|(ctl, _)| ctl.index);
-            match choice(StepKind::Close, texts, cx.c, cx.view, own) {
-                Choice::One(btn) => {
-                    click_unrecorded(plan, btn, ["close with \"", &btn.name, "\""].concat())
-                }
-                Choice::None | Choice::Many => {
-                    plan.step = plan.step.saturating_add(1);
-                    plan.waits = 0;
-                    step(cx, plan)
-                }
+        State::Off => match step_choice(&cx, StepKind::Close, plan.step, own(&cx)) {
+            Choice::One(btn) => {
+                click_unrecorded(plan, btn, ["close with \"", &btn.name, "\""].concat())
             }
-        }
-        State::On => wait(
-            plan,
-            WAIT_MS,
-            "waiting for the page to accept the change",
-            (
-                FailReason::NotAccepted,
-                "the page did not accept the change",
-            ),
-        ),
+            Choice::None | Choice::Many => {
+                plan.step = plan.step.saturating_add(1);
+                plan.waits = 0;
+                step(cx, plan)
+            }
+        },
+        State::On => not_accepted_yet(plan),
         State::Unknown | State::Manual => {
             let r = cx.finding.reason.unwrap_or(Reason::Unreadable);
             wait(
@@ -249,10 +236,7 @@ fn close(cx: Ctx<'_>, mut plan: Plan) -> Decision {
 /// setting's own control, never a destructive one). A setting that reads off while the choice
 /// never came goes on to verify.
 fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
-    let (c, view) = (cx.c, cx.view);
-    let texts = c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
-    let own = cx.found.map(|(ctl, _)| ctl.index);
-    match choice(kind, texts, c, view, own) {
+    match step_choice(&cx, kind, plan.step, own(&cx)) {
         Choice::One(ctl) => {
             let why = if kind == StepKind::Choose {
                 ["choose \"", &ctl.name, "\""].concat()
@@ -296,9 +280,7 @@ fn save(cx: Ctx<'_>, plan: Plan) -> Decision {
             ),
         );
     }
-    let texts = cx.c.steps.get(plan.step).map_or(&[][..], Vec::as_slice);
-    let own = cx.found.map(|(ctl, _)| ctl.index);
-    match choice(StepKind::Save, texts, cx.c, cx.view, own) {
+    match step_choice(&cx, StepKind::Save, plan.step, own(&cx)) {
         Choice::One(ctl) => {
             let why = ["save \"", &ctl.name, "\""].concat();
             click(plan, ctl, why)
@@ -361,15 +343,7 @@ pub(super) fn verify(
             FailReason::Reverted,
             "the setting turned off and then back on",
         ),
-        State::On => wait(
-            plan,
-            WAIT_MS,
-            "waiting for the page to accept the change",
-            (
-                FailReason::NotAccepted,
-                "the page did not accept the change",
-            ),
-        ),
+        State::On => not_accepted_yet(plan),
         State::Unknown | State::Manual => {
             plan.off_reads = 0;
             let r = reason.unwrap_or(Reason::Unreadable);
@@ -381,6 +355,31 @@ pub(super) fn verify(
             )
         }
     }
+}
+
+/// The setting still reads on after our change: wait for the page to take it; after
+/// [`MAX_WAITS`] the plan fails `not-accepted`.
+fn not_accepted_yet(plan: Plan) -> Decision {
+    wait(
+        plan,
+        WAIT_MS,
+        "waiting for the page to accept the change",
+        (
+            FailReason::NotAccepted,
+            "the page did not accept the change",
+        ),
+    )
+}
+
+/// The setting's own control (`choice` never picks it).
+fn own(cx: &Ctx<'_>) -> Option<usize> {
+    cx.found.map(|(ctl, _)| ctl.index)
+}
+
+/// [`choice`] over the texts of step `step` of the setting.
+fn step_choice<'a>(cx: &Ctx<'a>, kind: StepKind, step: usize, own: Option<usize>) -> Choice<'a> {
+    let texts = cx.c.steps.get(step).map_or(&[][..], Vec::as_slice);
+    choice(kind, texts, cx.c, cx.view, own)
 }
 
 /// The one control of a step's kind that shows one of its `texts` (an exact name beats a
