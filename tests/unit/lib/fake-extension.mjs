@@ -94,6 +94,21 @@ export function finding(settingId, state, extra = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The background arms long timers (a proof's 25 s time-out, an "everywhere" run's deadline) that
+// would keep each test file's Node process alive for their whole length after its tests are
+// done: 90 s of CI waiting on nothing. Timers of a second or more are unref'd (a service worker
+// has no such notion, so nothing else changes). A test that waits for one polls (until()), and
+// its polling keeps the process alive; one that awaited it alone would fail loudly ("the event
+// loop has already resolved"), not pass.
+const refSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = /** @type {typeof setTimeout} */ (
+  (fn, ms, ...args) => {
+    const timer = refSetTimeout(fn, ms, ...args);
+    if (Number(ms) >= 1000) timer.unref();
+    return timer;
+  }
+);
+
 /**
  * The fake browser API. `delay(op)`: ms to wait inside storage get/set (to interleave
  * concurrent writers); `badge`: 'ok' | 'reject' | 'throw'.
