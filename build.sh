@@ -189,6 +189,21 @@ prefetch_test_tools() {
   APT_PID=$!
 }
 
+geckodriver_version() { geckodriver --version 2>/dev/null | sed -n 1p | awk '{print $2}' || true; }
+
+GECKO_PID=""
+
+# `./build.sh test`: geckodriver (~100 s of compiling on a fresh machine) compiles in the
+# background while the build, the JavaScript checks and the unit tests run; those leave a core
+# idle much of the time (the wasm's single codegen unit, node, tsc). install_test_tools waits.
+prefetch_geckodriver() {
+  [ "$(geckodriver_version)" = "$GECKODRIVER_VERSION" ] && return 0
+  mkdir -p build
+  note "geckodriver $GECKODRIVER_VERSION: compiling in the background (log: build/geckodriver.log)"
+  cargo_install geckodriver "$GECKODRIVER_VERSION" </dev/null >build/geckodriver.log 2>&1 &
+  GECKO_PID=$!
+}
+
 install_test_tools() {
   step "install test tools (only what is missing)"
   if [ -n "$APT_PID" ]; then
@@ -196,8 +211,12 @@ install_test_tools() {
     APT_PID=""
   fi
   apt_install "${TEST_APT[@]}"
+  if [ -n "$GECKO_PID" ]; then
+    wait "$GECKO_PID" || { cat build/geckodriver.log; die "cargo install geckodriver failed (log: build/geckodriver.log)"; }
+    GECKO_PID=""
+  fi
   local have
-  have="$(geckodriver --version 2>/dev/null | sed -n 1p | awk '{print $2}' || true)"
+  have="$(geckodriver_version)"
   if [ "$have" != "$GECKODRIVER_VERSION" ]; then
     note "geckodriver $GECKODRIVER_VERSION (have: ${have:-none})"
     cargo_install geckodriver "$GECKODRIVER_VERSION"
@@ -379,7 +398,7 @@ supply_chain() {
 fuzz_smoke() {
   # cargo-fuzz (libFuzzer) on the stable toolchain through RUSTC_BOOTSTRAP=1; the same target
   # bodies also run on stable without it (crate/tests/fuzz_smoke.rs, part of cargo test).
-  step "fuzz smoke: cargo fuzz run rules / snapshot (${UNTRAIN_FUZZ_SECS:-20} s each)"
+  step "fuzz smoke: cargo fuzz run rules / snapshot (${UNTRAIN_FUZZ_SECS:-10} s each)"
   install_prebuilt_tool cargo-fuzz "$CARGO_FUZZ_VERSION" "$CARGO_FUZZ_WHEEL_SHA256"
   local t
   for t in rules snapshot; do
@@ -399,7 +418,7 @@ fuzz_smoke() {
     for t in rules snapshot; do
       local log="../build/fuzz-$t.log" rc=0
       mkdir -p ../build
-      cargo fuzz run --sanitizer none "$t" -- -max_total_time="${UNTRAIN_FUZZ_SECS:-20}" \
+      cargo fuzz run --sanitizer none "$t" -- -max_total_time="${UNTRAIN_FUZZ_SECS:-10}" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 </dev/null >"$log" 2>&1 || rc=$?
       grep -E '^(Done |stat::number_of_executed_units|SUMMARY)|panicked at' "$log" | sed 's/^/    /' || true
       [ "$rc" -eq 0 ] || {
@@ -491,6 +510,7 @@ case "$cmd" in
     rust_fmt
     step "cargo test --workspace"
     cargo test -q --workspace
+    prefetch_geckodriver
     build
     lint_js
     node_unit
