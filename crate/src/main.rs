@@ -12,6 +12,7 @@ const USAGE: &str = "usage:
   untrain snapshot --url URL FILE.html
   untrain hosts
   untrain rules-json
+  untrain rules-schema
   untrain coverage [--dir crate/rules] [--check README.md | --write README.md]";
 
 /// Markers of the generated coverage section in the README.
@@ -463,6 +464,14 @@ fn main() -> ExitCode {
                 return usage("rules-json takes no arguments");
             }
             print!("{}", untrain::EMBEDDED_RULES);
+            ExitCode::SUCCESS
+        }
+        // the JSON Schema of a rule file: docs/rules.schema.json
+        "rules-schema" => {
+            if !rest.is_empty() {
+                return usage("rules-schema takes no arguments");
+            }
+            print!("{}", untrain_model::rule::schema::rule_schema());
             ExitCode::SUCCESS
         }
         "-h" | "--help" | "help" => {

@@ -133,8 +133,30 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for LangMap<V> {
     }
 }
 
+/// In the JSON Schema: an object whose keys are two lowercase letters (as validation requires).
+#[cfg(feature = "schema")]
+impl<V: schemars::JsonSchema> schemars::JsonSchema for LangMap<V> {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        format!("LangMap_{}", V::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "By ISO 639-1 language code (`en`, `de`, ...).",
+            "propertyNames": { "pattern": "^[a-z]{2}$" },
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
 /// One rule file: a platform and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     /// Platform slug `[a-z0-9-]+`, equals the file stem.
@@ -163,6 +185,7 @@ pub struct RuleSet {
 
 /// Confidence level of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     /// Well documented.
@@ -176,6 +199,7 @@ pub enum Confidence {
 /// How far public evidence backs a setting's rule (`../shared/research/rule-evidence.md`): the
 /// README's coverage table shows it. People and tests only: the shipped rules.json carries none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Evidence {
     /// Page and label (and the control, where a source gives it) backed by an official source or
@@ -191,6 +215,7 @@ pub enum Evidence {
 
 /// How the setting can be handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Automation {
     /// Untrain turns it off itself.
@@ -203,6 +228,7 @@ pub enum Automation {
 
 /// Default value of the setting for new accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum DefaultState {
     /// On by default.
@@ -215,6 +241,7 @@ pub enum DefaultState {
 
 /// What the wanted (off) state looks like on the control.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OffMeans {
     /// The control is unchecked when the setting is off.
@@ -226,6 +253,7 @@ pub enum OffMeans {
 
 /// One AI-training setting of a platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Setting {
     /// `<platform>.<slug>`, unique across all files.
@@ -298,6 +326,7 @@ pub struct Setting {
 
 /// The form field a guided setting prefills with its prepared text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Prefill {
     /// Roles the field may have (default `["textbox"]`).
@@ -313,6 +342,7 @@ pub struct Prefill {
 
 /// One step of an opt-out flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// What to do.
@@ -326,6 +356,7 @@ pub struct Step {
 
 /// Kind of a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum StepKind {
     /// Click the setting's control (only when it reads on).
@@ -358,6 +389,7 @@ pub enum StepKind {
 
 /// A fixture page for tests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
     /// Path relative to `tests/fixtures/`.
@@ -370,6 +402,7 @@ pub struct Fixture {
 
 /// Expected state of a fixture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Expect {
     /// The setting reads on.
