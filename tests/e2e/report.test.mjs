@@ -13,7 +13,7 @@ import { By } from 'selenium-webdriver';
 
 import { closeOthers, inExtension, openPopupTab } from './lib/extension.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
-import { banner, fixtureState, open, poll, waitForBannerState } from './lib/page.mjs';
+import { banner, fixtureState, open, openRow, poll, waitForBannerState } from './lib/page.mjs';
 import { fixtureUrl } from './lib/rules.mjs';
 import { REPO } from './lib/server.mjs';
 
@@ -85,10 +85,11 @@ forEachBrowser('page report', (ctx) => {
     await waitForBannerState(driver, 'unknown');
     await openPopupTab(driver, b);
     try {
-      const button = await poll(
-        async () => (await driver.findElements(By.css('li[data-platform="linkedin"] [data-action="page-report"]')))[0] ?? null,
-        { what: "the LinkedIn row's page-report button" },
-      );
+      await poll(() => driver.executeScript('return document.querySelector(\'li[data-platform="linkedin"][data-state="unknown"] [data-action="page-report"]\') !== null'), {
+        what: "the LinkedIn row's page-report button",
+      });
+      await openRow(driver, 'linkedin');
+      const button = await driver.findElement(By.css('li[data-platform="linkedin"] [data-action="page-report"]'));
       assert.equal(await button.getText(), 'Save a page report');
       // rows of platforms that were read fine offer none
       assert.deepEqual(await driver.findElements(By.css('li[data-platform="x"] [data-action="page-report"]')), []);
