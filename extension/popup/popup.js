@@ -9,7 +9,7 @@ import { initAudit } from "./audit.js";
 import { initEverywhere, startRun } from "./everywhere.js";
 import { initRecheck, renderRecheck } from "./recheck.js";
 import { reenabledLine } from "./reenabled-line.js";
-import { lineProof, opensByDefault, proofOf } from "./rows.js";
+import { lineProof, opensByDefault, pageTabOf, proofOf } from "./rows.js";
 
 /**
  * What the popup's sections get from popup.js.
@@ -523,6 +523,35 @@ async function readHidden() {
   hidden = new Set(Array.isArray(list) ? list.filter((x) => typeof x === "string") : []);
 }
 
+// The tab the popup was opened on: a settings page of a supported platform that shows none of
+// its known settings gets the offer of a page report (docs/rules.md, "Page reports"). No banner
+// says so on the page: the popup is the place.
+async function checkTabPage() {
+  const self = api.tabs.getCurrent ? await api.tabs.getCurrent() : undefined;
+  const tab = pageTabOf(await api.tabs.query({ currentWindow: true }), self);
+  if (tab === null) return;
+  const { page } = await send({ type: MSG.TAB_PAGE, tab });
+  const notice = $("tab-page");
+  if (!page || !page.no_known_setting) {
+    notice.hidden = true;
+    return;
+  }
+  const name = platforms.find((p) => p.id === page.platform)?.name || page.name;
+  const button = el("button", {
+    type: "button",
+    class: "secondary",
+    dataset: { action: "page-report", tab: String(tab), platform: page.platform },
+    text: t("bannerReport"),
+  });
+  button.addEventListener("click", () => {
+    const url = api.runtime.getURL(`report/report.html?tab=${tab}`);
+    api.tabs.create({ url }).catch(showError);
+  });
+  notice.dataset.platform = page.platform;
+  notice.replaceChildren(el("p", { id: "tab-page-text", text: t("tabNoKnownSetting", [name]) }), button);
+  notice.hidden = false;
+}
+
 async function refreshStatus() {
   status = (await send({ type: MSG.STATUS })).status || {};
   render();
@@ -573,6 +602,7 @@ async function start() {
     platforms = (await send({ type: MSG.PLATFORMS })).platforms || [];
     await readHidden();
     await refreshStatus();
+    checkTabPage().catch(() => {});
   } catch (error) {
     showError(error);
   }

@@ -41,3 +41,19 @@ export function lineProof(s, state) {
 export function opensByDefault(state) {
   return state === "on";
 }
+
+/**
+ * The tab the popup speaks about: the active tab of its window in the toolbar popup; when the
+ * popup page is itself a tab (`self`: tabs.getCurrent()), the tab of that window used last before
+ * it. null when there is none.
+ * @param {{ id?: number, active?: boolean, lastAccessed?: number }[]} tabs the window's tabs
+ * @param {{ id?: number } | null | undefined} self
+ * @returns {number | null}
+ */
+export function pageTabOf(tabs, self) {
+  const list = (Array.isArray(tabs) ? tabs : []).filter((x) => x && typeof x.id === "number");
+  if (!self) return list.find((x) => x.active)?.id ?? null;
+  const others = list.filter((x) => x.id !== self.id);
+  others.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  return others[0]?.id ?? null;
+}

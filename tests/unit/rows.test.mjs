@@ -1,12 +1,13 @@
 // The popup's compact rows (extension/popup/rows.js): the last-proof part of a row's line never
-// says more than the status, and only rows that are on open by themselves. The e2e suite (tests/e2e/popup.test.mjs, a11y.test.mjs) shows the rows in browsers.
+// says more than the status, only rows that are on open by themselves, and the tab the popup
+// speaks about. The e2e suite (tests/e2e/popup.test.mjs, a11y.test.mjs) shows the rows in browsers.
 //
 //   node --test tests/unit/
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { lineProof, opensByDefault, proofOf } from '../../extension/popup/rows.js';
+import { lineProof, opensByDefault, pageTabOf, proofOf } from '../../extension/popup/rows.js';
 
 describe('popup rows (Node)', () => {
   it('says nothing of proof before any check', () => {
@@ -50,5 +51,20 @@ describe('popup rows (Node)', () => {
   it('opens only the rows that are on by themselves', () => {
     assert.equal(opensByDefault('on'), true);
     for (const state of ['off', 'unknown', 'signed-out', 'manual']) assert.equal(opensByDefault(state), false, state);
+  });
+
+  it('picks the tab the popup speaks about', () => {
+    const tabs = [
+      { id: 1, active: false, lastAccessed: 300 },
+      { id: 2, active: true, lastAccessed: 500 },
+      { id: 3, active: false, lastAccessed: 400 },
+    ];
+    // the toolbar popup: the active tab
+    assert.equal(pageTabOf(tabs, undefined), 2);
+    // the popup page open in tab 2: the tab used last before it
+    assert.equal(pageTabOf(tabs, { id: 2 }), 3);
+    assert.equal(pageTabOf([{ id: 2, active: true }], { id: 2 }), null);
+    assert.equal(pageTabOf([], null), null);
+    assert.equal(pageTabOf(/** @type {any} */ (null), null), null);
   });
 });
