@@ -26,6 +26,7 @@ import {
   presentFindings,
   putRecord,
   recordOf,
+  showsNoKnownSetting,
 } from "./status.js";
 
 /** @typedef {import("./engine.js").Engine} Engine */
@@ -121,7 +122,22 @@ const POPUP_HANDLERS = {
   [MSG.RECHECK_NOW]: (e, message) => reminders.messages[MSG.RECHECK_NOW](message),
   [MSG.RECHECK_DISMISS]: () => reminders.messages[MSG.RECHECK_DISMISS](),
   [MSG.PAGE_REPORT]: (e, message) => pageReport(e, message),
+  [MSG.TAB_PAGE]: (e, message) => tabPage(e, message),
 };
+
+/**
+ * What Untrain last saw in a tab (memory only: nothing after the worker slept): its platform,
+ * and whether the settings page showed none of the known settings.
+ * @param {Engine} e
+ * @param {{ tab?: unknown }} message
+ */
+function tabPage(e, message) {
+  const snapshot = typeof message.tab === "number" ? lastPages.get(message.tab) : undefined;
+  const page = snapshot ? e.classify(snapshot.url) : null;
+  if (!snapshot || !page) return { ok: true, page: null };
+  const noKnown = showsNoKnownSetting(page, e.evaluate(snapshot));
+  return { ok: true, page: { platform: page.platform, name: page.name, no_known_setting: noKnown } };
+}
 
 /**
  * The page report of a tab's settings page (its last snapshot), or of the platform's most

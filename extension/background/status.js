@@ -70,6 +70,18 @@ export function presentFindings(evaluation) {
 }
 
 /**
+ * Whether a settings page shows none of its platform's known settings (every finding "absent",
+ * not signed out): the popup, opened on that tab, offers a page report (docs/rules.md, "Page
+ * reports"). No banner says so: a page without the setting is common (a neighbouring tab of the
+ * settings, a page still loading) and a banner there would be noise.
+ * @param {PageInfo | null} page classify() of the page's address
+ * @param {Evaluation} evaluation
+ */
+export function showsNoKnownSetting(page, evaluation) {
+  return Boolean(page && page.settings_page) && !evaluation.signed_out && presentFindings(evaluation).length === 0;
+}
+
+/**
  * The stored record a page of `site` (or of the platform itself, site null) reads and writes.
  * @param {StatusMap} status
  * @param {string} platform

@@ -9,6 +9,7 @@ import { initAudit } from "./audit.js";
 import { initEverywhere, startRun } from "./everywhere.js";
 import { initRecheck, renderRecheck } from "./recheck.js";
 import { reenabledLine } from "./reenabled-line.js";
+import { lineProof, opensByDefault, pageTabOf, proofOf } from "./rows.js";
 
 /**
  * What the popup's sections get from popup.js.
@@ -217,14 +218,6 @@ function guidedBlock(setting, headingId, open) {
   return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
 }
 
-/**
- * The proof level of a platform's last change: "reloaded", "re-read" or "none".
- * @param {Record<string, any> | null} s
- */
-function proofOf(s) {
-  return s && (s.proof === "reloaded" || s.proof === "re-read") ? s.proof : "none";
-}
-
 /** @param {PlatformInfo} platform */
 function renderPlatform(platform) {
   const s = status[platform.id] || null;
@@ -239,15 +232,14 @@ function renderPlatform(platform) {
   let word = STATE_WORDS[state] || (s && s.checked_at ? "stateUnreadable" : "stateNotChecked");
   if (automation === "safe-by-default" && !s) word = "stateOffByDefault";
 
-  const stateLine = el("p", { class: "state" }, [el("span", { class: "word", text: t(word) })]);
-  if (s && s.checked_at) {
-    stateLine.append(el("span", { class: "when", text: t("checkedAt", [relativeTime(s.checked_at)]) }));
-  }
-  const children = [
-    el("h3", { id: headingId, text: platform.name }),
-    el("p", { class: "setting", text: (s && s.title) || (primary && primary.title) || "" }),
-    stateLine,
-  ];
+  // The row's one line: name, state, last proof (rows.js); the rest opens on demand.
+  const last = lineProof(s, state);
+  const line = el("summary", { class: "line", dataset: { action: "row-details", platform: platform.id } }, [
+    el("span", { class: "name", id: headingId, text: platform.name }),
+    el("span", { class: "word", text: t(word) }),
+  ]);
+  if (last) line.append(el("span", { class: "when", text: t(last.key, [relativeTime(last.at)]) }));
+  const children = [el("p", { class: "setting", text: (s && s.title) || (primary && primary.title) || "" })];
   const reenabled = reenabledLine(s, state, { t, el, locale: LOCALE });
   if (reenabled) children.push(reenabled);
   const proof = proofOf(s);
@@ -364,15 +356,30 @@ function renderPlatform(platform) {
     }
     children.push(block);
   }
+  const row = /** @type {HTMLDetailsElement} */ (
+    el("details", { class: "row" }, [line, el("div", { class: "body" }, children)])
+  );
+  const byDefault = opensByDefault(state);
+  row.open = openRows.get(platform.id) ?? byDefault;
+  // Remember the person's choice only where it differs from the default (the row that opened
+  // by itself fires a toggle too).
+  row.addEventListener("toggle", () => {
+    if (row.open === byDefault) openRows.delete(platform.id);
+    else openRows.set(platform.id, row.open);
+  });
   return el(
     "li",
     {
       dataset: { platform: platform.id, state, automation, proof, ...(reenabled ? { reenabled: "true" } : {}) },
       "aria-labelledby": headingId,
     },
-    children,
+    [row],
   );
 }
+
+// Rows the person opened or closed against their default (platform id -> open), for this popup.
+/** @type {Map<string, boolean>} */
+const openRows = new Map();
 
 // Groups, most urgent first: training on, unknown/not checked, off (and signed out), guided.
 /** @type {[string, string, (state: string) => boolean][]} */
@@ -408,15 +415,16 @@ function render() {
 
   // Keep keyboard focus across re-renders.
   const focused = /** @type {HTMLElement | null} */ (document.activeElement);
-  const focusKey =
-    focused && focused.closest && focused.closest("li[data-platform]")
-      ? [focused.closest("li").dataset.platform, focused.tagName, focused.dataset.action || ""]
-      : null;
+  const focusedRow = /** @type {HTMLElement | null} */ (
+    focused && focused.closest ? focused.closest("li[data-platform]") : null
+  );
+  const focusKey = focusedRow ? [focusedRow.dataset.platform, focused.tagName, focused.dataset.action || ""] : null;
+  const focusOnHiddenGroup = Boolean(focused && focused.matches && focused.matches(".hidden-platforms > summary"));
   // A row whose prepared text is open or whose <details> is expanded keeps that across renders.
   const list = $("platforms");
   /** @param {Element} d */
   const settingOf = (d) => /** @type {HTMLElement | null} */ (d.closest("[data-setting]"))?.dataset.setting;
-  const openDetails = new Set([...list.querySelectorAll("details[open]")].map(settingOf));
+  const openDetails = new Set([...list.querySelectorAll(".guided details[open]")].map(settingOf));
   const sections = [];
   for (const [id, heading, test] of GROUPS) {
     const rows = platforms.filter((p) => test(stateOf(p)) && !isHidden(p));
@@ -449,19 +457,28 @@ function render() {
     );
   }
   list.replaceChildren(...sections);
-  for (const d of list.querySelectorAll("details")) {
-    if (openDetails.has(settingOf(d))) d.open = true;
+  for (const d of list.querySelectorAll(".guided details")) {
+    if (openDetails.has(settingOf(d))) /** @type {HTMLDetailsElement} */ (d).open = true;
   }
   renderRecheck();
   if (focusKey) {
     const li = list.querySelector(`li[data-platform="${CSS.escape(focusKey[0])}"]`);
     const again =
       li &&
-      [...li.querySelectorAll(/** @type {"button"} */ ("a, button"))].find(
+      [...li.querySelectorAll(/** @type {"button"} */ ("a, button, summary"))].find(
         (n) => n.tagName === focusKey[1] && (n.dataset.action || "") === focusKey[2],
       );
     if (again) again.focus();
+    // "Hide" and "Show" move the row: the focus goes to its line, or to the folded group's line,
+    // never back to the top of the page.
+    else if (li) {
+      const group = /** @type {HTMLDetailsElement | null} */ (li.closest("details.hidden-platforms"));
+      const line = /** @type {HTMLElement | null} */ ((group && !group.open ? group : li).querySelector("summary"));
+      if (line) line.focus();
+    }
   }
+  if (focusOnHiddenGroup)
+    /** @type {HTMLElement | null} */ (list.querySelector(".hidden-platforms > summary"))?.focus();
 }
 
 /** @param {unknown} error */
@@ -504,6 +521,35 @@ async function setHidden(id, hide) {
 async function readHidden() {
   const { [HIDDEN_KEY]: list } = await api.storage.local.get(HIDDEN_KEY);
   hidden = new Set(Array.isArray(list) ? list.filter((x) => typeof x === "string") : []);
+}
+
+// The tab the popup was opened on: a settings page of a supported platform that shows none of
+// its known settings gets the offer of a page report (docs/rules.md, "Page reports"). No banner
+// says so on the page: the popup is the place.
+async function checkTabPage() {
+  const self = api.tabs.getCurrent ? await api.tabs.getCurrent() : undefined;
+  const tab = pageTabOf(await api.tabs.query({ currentWindow: true }), self);
+  if (tab === null) return;
+  const { page } = await send({ type: MSG.TAB_PAGE, tab });
+  const notice = $("tab-page");
+  if (!page || !page.no_known_setting) {
+    notice.hidden = true;
+    return;
+  }
+  const name = platforms.find((p) => p.id === page.platform)?.name || page.name;
+  const button = el("button", {
+    type: "button",
+    class: "secondary",
+    dataset: { action: "page-report", tab: String(tab), platform: page.platform },
+    text: t("bannerReport"),
+  });
+  button.addEventListener("click", () => {
+    const url = api.runtime.getURL(`report/report.html?tab=${tab}`);
+    api.tabs.create({ url }).catch(showError);
+  });
+  notice.dataset.platform = page.platform;
+  notice.replaceChildren(el("p", { id: "tab-page-text", text: t("tabNoKnownSetting", [name]) }), button);
+  notice.hidden = false;
 }
 
 async function refreshStatus() {
@@ -556,6 +602,7 @@ async function start() {
     platforms = (await send({ type: MSG.PLATFORMS })).platforms || [];
     await readHidden();
     await refreshStatus();
+    checkTabPage().catch(() => {});
   } catch (error) {
     showError(error);
   }

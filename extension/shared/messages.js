@@ -112,12 +112,21 @@
 /** content -> background: open the page report of the sender's tab. @typedef {{ type: "open-report" }} OpenReportMessage */
 /** report page -> background: a tab's, or a platform's latest. @typedef {{ type: "page-report", tab?: number, platform?: string }} PageReportMessage */
 /** `report`: docs/rules.md, "Page reports". @typedef {{ ok: true, report: object }} PageReportReply */
+/**
+ * popup -> background: what Untrain last saw in a tab (the tab the popup was opened on).
+ * @typedef {{ type: "tab-page", tab: number }} TabPageMessage
+ */
+/**
+ * `page`: null when the background holds no settings page of that tab; `no_known_setting`: the
+ * page shows none of the platform's known settings (the popup offers a page report).
+ * @typedef {{ ok: true, page: { platform: string, name: string, no_known_setting: boolean } | null }} TabPageReply
+ */
 
 /** @typedef {ClassifyMessage | EvaluateMessage | StepMessage | ProveMessage | OpenReportMessage} ContentMessage */
 /**
  * @typedef {PlatformsMessage | StatusMessage | OpenAndOptOutMessage | EverywhereStartMessage
  *   | EverywhereCancelMessage | EverywhereStatusMessage | AuditClearMessage | RecheckNowMessage
- *   | RecheckDismissMessage | PageReportMessage} PopupMessage
+ *   | RecheckDismissMessage | PageReportMessage | TabPageMessage} PopupMessage
  */
 /** @typedef {ContentMessage | PopupMessage} Message */
 
@@ -143,6 +152,7 @@ var UntrainMessages = (() => {
     RECHECK_NOW: "recheck-now",
     RECHECK_DISMISS: "recheck-dismiss",
     PAGE_REPORT: "page-report",
+    TAB_PAGE: "tab-page",
   });
 
   /** @type {ReadonlySet<string>} */
@@ -159,6 +169,7 @@ var UntrainMessages = (() => {
     MSG.RECHECK_NOW,
     MSG.RECHECK_DISMISS,
     MSG.PAGE_REPORT,
+    MSG.TAB_PAGE,
   ]);
 
   /** background -> content script (tabs.sendMessage): the content script checks the sender. */

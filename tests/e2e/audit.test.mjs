@@ -133,12 +133,19 @@ forEachBrowser('audit log', (ctx) => {
     await poll(async () => Number(await driver.findElement(By.id('audit-count')).getAttribute('data-count')) > 0, { what: 'an entry' });
     await driver.executeScript('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);');
     // The controls a person can reach, from the DOM (document order = tab order: the popup sets
-    // no positive tabindex): every rendered link, button, form field and summary. Each gets a
+    // no positive tabindex): every rendered link, button, form field and summary, but what a
+    // closed <details> folds away (a folded platform row shows only its line). Each gets a
     // number so the Tab walk below can say which one has the focus.
     const controls = await driver.executeScript(`
       const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
       const all = [...document.querySelectorAll(sel)];
-      const list = all.filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+      const folded = (el) => {
+        for (let d = el.parentElement && el.parentElement.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+          if (!d.open && !(el.tagName === 'SUMMARY' && el.parentElement === d)) return true;
+        }
+        return false;
+      };
+      const list = all.filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0 && !folded(el));
       list.forEach((el, i) => { el.dataset.tabIndexSeen = String(i); });
       if ([...document.querySelectorAll('[tabindex]')].some((el) => el.tabIndex > 0)) return null;
       return { total: all.length, list: list.map((el) => el.dataset.action || el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')) };

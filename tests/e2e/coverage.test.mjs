@@ -21,6 +21,7 @@ import {
   bannerStates,
   fixtureState,
   open,
+  openRow,
   poll,
   popup,
   screenshot,
@@ -121,6 +122,7 @@ forEachBrowser('coverage', (ctx) => {
       await popup(driver, ctx.b, { keepOpen: true });
       const popupHandle = await driver.getWindowHandle();
       const before = new Set(await driver.getAllWindowHandles());
+      await openRow(driver, 'copilot');
       await driver.findElement(By.css('li[data-platform="copilot"] [data-action="open-and-opt-out"]')).click();
       const opened = await poll(async () => (await driver.getAllWindowHandles()).find((h) => !before.has(h)) ?? null,
         { what: 'the new tab' });
@@ -301,6 +303,7 @@ forEachBrowser('coverage', (ctx) => {
       assert.ok(info.mailto && info.mailto.startsWith('mailto:feedback@slack.com?subject='), info.mailto);
       assert.ok(info.steps >= 3, `instructions shown (${info.steps})`);
       assert.ok(row.text.includes(setting.title) || row.text.includes('Slack'), row.text);
+      await openRow(driver, 'slack');
       const copy = await driver.findElement(By.css('li[data-platform="slack"] [data-action="copy"]'));
       await copy.click();
       const copied = await poll(() => driver.executeScript(`

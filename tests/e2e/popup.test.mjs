@@ -1,6 +1,7 @@
 // The popup: every platform listed, unknown before any visit, "on" after visiting pages with the
 // setting on (and counted in the summary and the badge), and "open and opt out" turns a
-// platform off in a new tab without a banner click.
+// platform off in a new tab without a banner click. Rows are one line each (name, state, last
+// proof) with the rest on demand: the list of 30 platforms stays short.
 
 import assert from 'node:assert/strict';
 
@@ -13,6 +14,7 @@ import {
   elementScreenshot,
   fixtureState,
   open,
+  openRow,
   poll,
   popup,
   readPopup,
@@ -58,6 +60,11 @@ forEachBrowser('popup', (ctx) => {
       const notice = await driver.executeScript("const n = document.getElementById('permission'); return n ? n.hidden : null;");
       assert.equal(notice, true, 'the permission notice is hidden: host permissions are granted');
       assert.equal(await badgeText(driver), '', 'no badge before any visit');
+      // One line a platform, and every checkable one says it was not checked yet.
+      for (const row of r.rows) {
+        assert.equal(row.open, false, `${row.platform} is folded to one line before any visit`);
+        if (row.state === 'unknown') assert.match(row.line, /not checked yet|off by default/i, `${row.platform}: ${row.line}`);
+      }
       await popupShot(driver, ctx.name, 'popup-fresh');
       // every row links to the setting's page (automatic or safe-by-default), or for a
       // guided-only platform to its form or its page; every row says its automation level
@@ -88,6 +95,40 @@ forEachBrowser('popup', (ctx) => {
     }
   });
 
+  test(ctx, 'the list is compact: one line a platform, details on demand', async () => {
+    const { driver } = ctx;
+    const { back } = await openPopupTab(driver, ctx.b);
+    try {
+      const measure = () => driver.executeScript(`
+        const list = document.getElementById('platforms');
+        const lines = [...list.querySelectorAll('li[data-platform] > details.row > summary')];
+        return {
+          rows: list.querySelectorAll('li[data-platform]').length,
+          list: Math.round(list.getBoundingClientRect().height),
+          tallestLine: Math.max(...lines.map((l) => Math.round(l.getBoundingClientRect().height))),
+          wrapped: lines.filter((l) => l.getBoundingClientRect().height > 32).map((l) => l.innerText.replace(/\\s+/g, ' ')),
+        };`);
+      const folded = await measure();
+      // Before the rows were folded the list of 30 was about 6,740 px tall (issue #13, item 4).
+      console.log(`# [${ctx.name}] popup list, all rows folded: ${JSON.stringify(folded)}`);
+      assert.ok(folded.rows >= 30, `${folded.rows} rows`);
+      assert.ok(folded.list < 1500, `the folded list is ${folded.list} px tall`);
+      // One line a platform; only a long name ("Meta (Facebook, Instagram)" and "Needs manual
+      // steps" do not fit 360 px) wraps its state to a second line.
+      assert.ok(folded.tallestLine < 56, `a row's line is at most two lines: ${folded.tallestLine} px`);
+      assert.ok(folded.wrapped.length <= 2, `rows on one line but ${JSON.stringify(folded.wrapped)}`);
+      // Details on demand: a row opens on its line and shows its setting and actions.
+      const li = await openRow(driver, 'linkedin');
+      assert.ok(await (await li.findElement(By.css('[data-action="open-and-opt-out"]'))).isDisplayed());
+      assert.ok(await (await li.findElement(By.css('a[href]'))).isDisplayed());
+      const opened = await measure();
+      console.log(`# [${ctx.name}] popup list, one row open: ${JSON.stringify(opened)}`);
+      assert.ok(opened.list > folded.list && opened.list < folded.list + 300, JSON.stringify({ folded, opened }));
+    } finally {
+      await closeOthers(driver, back);
+    }
+  });
+
   test(ctx, 'after visiting on.en pages the rows say on; summary and badge count them', async () => {
     const { driver } = ctx;
     for (const p of PLATFORMS) {
@@ -102,6 +143,12 @@ forEachBrowser('popup', (ctx) => {
       assert.equal(r.summary.on, String(PLATFORMS.length), `summary counts ${PLATFORMS.length}: ${JSON.stringify(r.summary)}`);
       assert.match(r.summary.text, new RegExp(String(PLATFORMS.length)));
       assert.equal(await badgeText(driver), String(PLATFORMS.length), 'badge counts the platforms that are on');
+      // A row that is on opens by itself: its "turn off" is in view.
+      for (const p of PLATFORMS) {
+        const row = r.rows.find((x) => x.platform === p);
+        assert.equal(row.open, true, `${p} row open`);
+        assert.match(row.line, /Training on.*checked/, `${p}: ${row.line}`);
+      }
       await popupShot(driver, ctx.name, 'popup-on');
     } finally {
       await driver.close();
@@ -125,6 +172,7 @@ forEachBrowser('popup', (ctx) => {
       await popup(driver, ctx.b, { keepOpen: true });
       const popupHandle = await driver.getWindowHandle();
       const before = new Set(await driver.getAllWindowHandles());
+      await openRow(driver, p);
       const button = await driver.findElement(By.css(`li[data-platform="${p}"] [data-action="open-and-opt-out"]`));
       await button.click();
       const opened = await poll(async () => {
@@ -136,7 +184,8 @@ forEachBrowser('popup', (ctx) => {
       // confirmed once a fresh read after a reload proved it (tests/e2e/proof.test.mjs).
       await poll(async () => {
         const row = (await readPopup(driver)).rows.find((x) => x.platform === p);
-        return row?.state === 'off' && row?.proof === 'reloaded';
+        // and its one line says so: off, confirmed by a reload
+        return row?.state === 'off' && row?.proof === 'reloaded' && /\bOff\b.*confirmed by reload/.test(row.line);
       }, {
         timeout: 20000,
         what: `${p} row off, confirmed after reloading`,
@@ -174,6 +223,7 @@ forEachBrowser('popup', (ctx) => {
     const where = (p) => driver.executeScript(`
       const li = document.querySelector('li[data-platform="${p}"]');
       return li ? li.closest('section').dataset.group : null;`);
+    await openRow(driver, 'udemy');
     await driver.findElement(By.css('li[data-platform="udemy"] [data-action="hide-platform"]')).click();
     await poll(async () => (await where('udemy')) === 'hidden', { what: 'udemy folded away' });
     assert.deepEqual((await storageGet(driver, 'local', 'hidden_platforms')).hidden_platforms, ['udemy']);
@@ -199,7 +249,8 @@ forEachBrowser('popup', (ctx) => {
     await storageSet(driver, 'local', { status });
     await poll(async () => (await where('udemy')) === 'hidden', { what: 'folded again' });
     // Shown again on request.
-    await driver.executeScript("document.querySelector('section[data-group=\"hidden\"] details').open = true;");
+    await driver.findElement(By.css('section[data-group="hidden"] details.hidden-platforms > summary')).click();
+    await openRow(driver, 'udemy');
     await driver.findElement(By.css('li[data-platform="udemy"] [data-action="show-platform"]')).click();
     await poll(async () => (await where('udemy')) !== 'hidden', { what: 'udemy back in the list' });
     assert.deepEqual((await storageGet(driver, 'local', 'hidden_platforms')).hidden_platforms, []);

@@ -1,7 +1,8 @@
 // Page reports (issue #13, item 3): where Untrain cannot read a supported settings page, the
 // banner offers "Save a page report"; it opens the report page, which shows the report (masked:
 // nothing personal from the page) before anything is saved, and the report shown replays
-// natively (`untrain scan --report`) to the answer the page gave.
+// natively (`untrain scan --report`) to the answer the page gave. Where a settings page shows no
+// known setting, no banner says so; the popup opened on that tab offers the report.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { By } from 'selenium-webdriver';
 
 import { closeOthers, inExtension, openPopupTab } from './lib/extension.mjs';
 import { forEachBrowser, test } from './lib/harness.mjs';
-import { banner, fixtureState, open, poll, waitForBannerState } from './lib/page.mjs';
+import { banner, bannerStates, fixtureState, open, openRow, poll, sleep, waitForBannerState } from './lib/page.mjs';
 import { fixtureUrl } from './lib/rules.mjs';
 import { REPO } from './lib/server.mjs';
 
@@ -21,6 +22,11 @@ const CLI = path.join(REPO, 'target/debug/untrain');
 const PAGE = fixtureUrl({
   url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement#top',
   file: 'report/personal-data.en.html',
+});
+// A LinkedIn settings URL whose page shows none of the known settings.
+const NO_SETTING = fixtureUrl({
+  url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement',
+  file: 'report/no-setting.en.html',
 });
 const PERSONAL = ['Jane', 'Doe', 'Ramón', 'Núñez', 'Brien', 'example', '4711', '8675309', '555', '0137', '192.168', 'Amphitheatre', 'fx='];
 
@@ -85,10 +91,11 @@ forEachBrowser('page report', (ctx) => {
     await waitForBannerState(driver, 'unknown');
     await openPopupTab(driver, b);
     try {
-      const button = await poll(
-        async () => (await driver.findElements(By.css('li[data-platform="linkedin"] [data-action="page-report"]')))[0] ?? null,
-        { what: "the LinkedIn row's page-report button" },
-      );
+      await poll(() => driver.executeScript('return document.querySelector(\'li[data-platform="linkedin"][data-state="unknown"] [data-action="page-report"]\') !== null'), {
+        what: "the LinkedIn row's page-report button",
+      });
+      await openRow(driver, 'linkedin');
+      const button = await driver.findElement(By.css('li[data-platform="linkedin"] [data-action="page-report"]'));
       assert.equal(await button.getText(), 'Save a page report');
       // rows of platforms that were read fine offer none
       assert.deepEqual(await driver.findElements(By.css('li[data-platform="x"] [data-action="page-report"]')), []);
@@ -110,5 +117,67 @@ forEachBrowser('page report', (ctx) => {
     } finally {
       await closeOthers(driver, main);
     }
+  });
+
+  test(ctx, 'a settings page with no known setting: no banner, and the popup opened on that tab offers the report', async () => {
+    const { driver, b } = ctx;
+    const main = await driver.getWindowHandle();
+    await open(driver, NO_SETTING);
+    const tab = await driver.getWindowHandle();
+    await openPopupTab(driver, b);
+    try {
+      // The content script evaluates the page shortly after it loads: reopen the popup until the
+      // background has seen it (bounded by poll's time limit).
+      const notice = await poll(
+        async () => {
+          const shown = await driver.executeScript(
+            "const n = document.getElementById('tab-page'); return n && !n.hidden ? { platform: n.dataset.platform, text: n.innerText } : null;",
+          );
+          if (!shown) {
+            await driver.navigate().refresh();
+            await sleep(300);
+          }
+          return shown;
+        },
+        { what: 'the popup notice of the tab with no known setting' },
+      );
+      assert.equal(notice.platform, 'linkedin');
+      assert.match(notice.text, /no known setting on this LinkedIn page/, notice.text);
+      const button = await driver.findElement(By.css('#tab-page [data-action="page-report"]'));
+      assert.equal(await button.getText(), 'Save a page report');
+      await button.click();
+      const reportUrl = await poll(
+        async () => {
+          const urls = await inExtension(driver, 'return (await api.tabs.query({})).map((t) => t.url);');
+          return urls.find((u) => /\/report\/report\.html\?tab=\d+$/.test(u)) ?? null;
+        },
+        { what: 'the report page the popup opened' },
+      );
+      await driver.get(reportUrl);
+      const text = await poll(async () => (await driver.findElement(By.css('#json')).getAttribute('value')) || null, {
+        what: 'the report shown',
+      });
+      const report = JSON.parse(text);
+      assert.equal(report.platform, 'linkedin');
+      assert.equal(report.snapshot.url, 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement');
+      assert.deepEqual(report.seen.map((s) => [s.setting, s.state, s.reason]), [['linkedin.genai-data', 'unknown', 'absent']]);
+      if (fs.existsSync(CLI)) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-e2e-report-'));
+        try {
+          fs.writeFileSync(path.join(dir, 'r.json'), text);
+          const r = spawnSync(CLI, ['scan', '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
+          assert.equal(r.status, 0, r.stdout + r.stderr);
+          assert.match(r.stdout, /linkedin\.genai-data: unknown \(absent\) \(as on the page\)/);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      await closeOthers(driver, main);
+    }
+    // The page itself: no banner at any time, nothing clicked.
+    await driver.switchTo().window(tab);
+    assert.deepEqual((await bannerStates(driver)).filter((x) => x !== null), [], 'no banner on the page');
+    assert.deepEqual((await fixtureState(driver)).clicks, [], 'nothing clicked on the page');
   });
 });

@@ -69,6 +69,23 @@ describe('background message checks', () => {
     });
   });
 
+  it('tells the popup what it last saw in a tab: the platform, and a settings page with no known setting', async () => {
+    // the fake engine finds nothing on this page: every known setting is absent
+    await send({ type: 'evaluate', snapshot: snapshot() }, content({ tab: { id: 11, index: 1 } }));
+    assert.deepEqual(await send({ type: 'tab-page', tab: 11 }, popup()), {
+      ok: true,
+      page: { platform: 'linkedin', name: 'linkedin', no_known_setting: true },
+    });
+    // a tab it holds no page of
+    assert.deepEqual(await send({ type: 'tab-page', tab: 4321 }, popup()), { ok: true, page: null });
+    assert.deepEqual(await send({ type: 'tab-page' }, popup()), { ok: true, page: null });
+    // extension pages only
+    assert.deepEqual(await send({ type: 'tab-page', tab: 11 }, content()), {
+      ok: false,
+      error: 'not allowed from this sender',
+    });
+  });
+
   it('refuses messages that are not objects', async () => {
     for (const m of [null, undefined, 'classify', 42, [], [{ type: 'status' }], true]) {
       assert.deepEqual(await send(m, popup()), { ok: false, error: 'bad message' }, JSON.stringify(m));

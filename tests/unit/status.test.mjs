@@ -16,6 +16,7 @@ import {
   putRecord,
   recordOf,
   sameButTimes,
+  showsNoKnownSetting,
   STATUS_REFRESH_MS,
   summarise,
 } from '../../extension/background/status.js';
@@ -181,5 +182,27 @@ describe('status model: records, sites and repeats', () => {
     assert.equal(isRecentRepeat(undefined, 7, NOW, a, b), false, 'never written');
     const c = afterEvaluation(b, evaluation([finding('a', 'off')]), at(undefined, NOW + 2000));
     assert.equal(isRecentRepeat(last, 7, NOW + 2000, b, c), false, 'a change');
+  });
+
+  it('says a settings page shows no known setting only when every finding is absent and the page is signed in', () => {
+    const page = { platform: 'linkedin', name: 'LinkedIn', settings_page: true };
+    const absent = { setting: 'linkedin.genai-data', state: 'unknown', reason: 'absent' };
+    const ev = (findings, signedOut = false) => ({
+      platform: 'linkedin',
+      name: 'LinkedIn',
+      signed_out: signedOut,
+      findings,
+    });
+    assert.equal(showsNoKnownSetting(page, ev([absent])), true);
+    assert.equal(showsNoKnownSetting(page, ev([])), true);
+    assert.equal(showsNoKnownSetting(page, ev([absent], true)), false, 'signed out says so instead');
+    assert.equal(showsNoKnownSetting(page, ev([absent, { ...absent, state: 'on', reason: null }])), false);
+    assert.equal(
+      showsNoKnownSetting(page, ev([{ ...absent, reason: 'unreadable' }])),
+      false,
+      'unreadable has its own offer',
+    );
+    assert.equal(showsNoKnownSetting({ ...page, settings_page: false }, ev([absent])), false, 'not a settings page');
+    assert.equal(showsNoKnownSetting(null, ev([absent])), false);
   });
 });

@@ -204,15 +204,35 @@ export async function popup(driver, b, { until = null, timeout = BANNER_TIMEOUT,
   return result;
 }
 
-/** Rows of the popup page currently shown. */
+/**
+ * Rows of the popup page currently shown: { platform, state, proof, line, open, text }. A row is
+ * one line (its <summary>: name, state, last proof) with the rest on demand: `line` is what the
+ * line shows, `open` whether the row is open, `text` everything the row says once opened (text
+ * nodes outside hidden elements and text areas, folded or not).
+ */
 export async function readPopup(driver) {
   return driver.executeScript(`
-    const rows = [...document.querySelectorAll('li[data-platform]')].map((li) => ({
-      platform: li.getAttribute('data-platform'),
-      state: li.getAttribute('data-state'),
-      proof: li.getAttribute('data-proof'),
-      text: li.innerText.replace(/\\s+/g, ' ').trim(),
-    }));
+    const said = (root) => {
+      const out = [];
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (n.parentElement.closest('[hidden], textarea')) continue;
+        out.push(n.data);
+      }
+      return out.join(' ').replace(/\\s+/g, ' ').trim();
+    };
+    const rows = [...document.querySelectorAll('li[data-platform]')].map((li) => {
+      const row = li.querySelector('details.row');
+      const line = row && row.querySelector('summary');
+      return {
+        platform: li.getAttribute('data-platform'),
+        state: li.getAttribute('data-state'),
+        proof: li.getAttribute('data-proof'),
+        line: line ? line.innerText.replace(/\\s+/g, ' ').trim() : null,
+        open: row ? row.open : null,
+        text: said(li),
+      };
+    });
     const s = document.getElementById('summary');
     const err = document.getElementById('error');
     return {
@@ -221,6 +241,22 @@ export async function readPopup(driver) {
       error: err && !err.hidden ? err.textContent : null,
     };
   `);
+}
+
+/**
+ * Opens a platform's row in the popup page shown, as a person does: a (trusted) click on its
+ * line, unless it is open already. Returns the row's <li>.
+ */
+export async function openRow(driver, platform) {
+  const isOpen = () => driver.executeScript(
+    "const d = document.querySelector('li[data-platform=\"' + arguments[0] + '\"] details.row'); return !!(d && d.open);",
+    platform,
+  );
+  if (!(await isOpen())) {
+    await driver.findElement(By.css(`li[data-platform="${platform}"] details.row > summary`)).click();
+    await poll(isOpen, { what: `the ${platform} row open` });
+  }
+  return driver.findElement(By.css(`li[data-platform="${platform}"]`));
 }
 
 /** [{platform, state, text}] from the popup (opened in a tab and closed again). */
