@@ -377,3 +377,173 @@ fn chatgpt_two_openers_are_ambiguous_and_nothing_is_clicked() {
     );
     assert!(d.plan.clicked.is_empty());
 }
+
+const GITHUB: &str = "https://github.com/settings/copilot/features";
+
+/// The AI-training dropdown's menu, opened (real.js un-hides it on the button's click).
+const GH_MENU_OPEN: (&str, &str) = (
+    r#"id="ai-training-list" class="ActionListWrap" aria-labelledby="ai-training-label" hidden"#,
+    r#"id="ai-training-list" class="ActionListWrap" aria-labelledby="ai-training-label""#,
+);
+
+#[test]
+fn github_dropdown_opens_chooses_disabled_and_verifies_the_word() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render("github-copilot/real-on.en.html", GITHUB, &[]);
+    let f = e.evaluate(&on).findings.remove(0);
+    assert_eq!(
+        (f.state, f.label.as_str()),
+        (
+            State::On,
+            "Allow GitHub to use my data for AI model training"
+        )
+    );
+    // 1. the dropdown button (the control, read from its word), not the product-improvements
+    //    sibling named the same way
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        (
+            "button".into(),
+            "Allow GitHub to use my data for AI model training Enabled".into()
+        )
+    );
+    // the menu has not opened yet: wait, click nothing else
+    let d = e.next_step(&on, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    // 2. the menu: "Disabled", a menuitemradio
+    let menu = render("github-copilot/real-on.en.html", GITHUB, &[GH_MENU_OPEN]);
+    let d = e.next_step(&menu, d.plan);
+    assert_eq!(click_name(&d), ("menuitemradio".into(), "Disabled".into()));
+    assert_eq!(d.plan.clicked.len(), 2);
+    // 3. verify: the button says Disabled (the page as it now serves it), twice
+    let off = render("github-copilot/real-off.en.html", GITHUB, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+#[test]
+fn github_failures_never_claim_off_and_never_touch_a_sibling_policy() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render("github-copilot/real-on.en.html", GITHUB, &[]);
+    let menu = render("github-copilot/real-on.en.html", GITHUB, &[GH_MENU_OPEN]);
+    // "Disabled" was clicked but the button still says Enabled: never done
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&menu, d.plan);
+    assert_eq!(click_name(&d).1, "Disabled");
+    let d = until_action(&e, &on, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NotAccepted,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the menu never opens: no choice, failed, only the button clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &on, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+    // the sibling "product improvements" is the only policy on the page: it is excluded by name,
+    // so the setting is absent and nothing is clicked
+    let h = html("github-copilot/real-on.en.html");
+    let cut_from = h.find(r#"<strong id="ai-training-label">"#).expect("row");
+    let row_start = h[..cut_from]
+        .rfind(r#"<div class="Box-row">"#)
+        .expect("row start");
+    let row_end = cut_from + h[cut_from..].find("</action-menu>").expect("row end");
+    let without = format!("{}{}", &h[..row_start], &h[row_end..]);
+    let s = harvest(&without, GITHUB);
+    let f = e.evaluate(&s).findings.remove(0);
+    assert_eq!(f.state, State::Unknown);
+    let d = until_action(&e, &s, Plan::new(id));
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    assert!(d.plan.clicked.is_empty());
+    // the unreadable page (no value shown yet): nothing is clicked, ever
+    let unreadable = render("github-copilot/real-unreadable.en.html", GITHUB, &[]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+/// The older checkbox shape the rule still serves: the box takes the change itself, so the
+/// choose step is skipped (no menu item of another policy is ever guessed at).
+#[test]
+fn github_checkbox_shape_skips_the_choice() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render(
+        "github-copilot/on.en.html",
+        "https://github.com/settings/copilot",
+        &[],
+    );
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(click_name(&d).0, "checkbox");
+    let off = render(
+        "github-copilot/on.en.html",
+        "https://github.com/settings/copilot",
+        &[(
+            r#"data-fx-key="ai-training" data-fx-kind="checkbox" checked"#,
+            r#"data-fx-key="ai-training" data-fx-kind="checkbox""#,
+        )],
+    );
+    let d = e.next_step(&off, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    let d = e.next_step(&off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+}

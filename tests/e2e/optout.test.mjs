@@ -28,7 +28,7 @@ import { fixture, fixtureUrl, rule } from './lib/rules.mjs';
 
 const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
 // real-* pages only (their other variants are exercised in coverage.test.mjs)
-const REAL_ONLY = ['gemini', 'claude'];
+const REAL_ONLY = ['gemini', 'claude', 'github-copilot'];
 
 /** The label quoted in the banner text (“...”), or null. */
 function quotedLabel(text) {
