@@ -1,8 +1,10 @@
-//! Opt-out flows on the real-markup pages of ChatGPT and Gemini (`tests/fixtures/*/real-*`),
-//! page by page as the platform renders them after each click: an opener that shows the state
-//! and opens the control's dialog (ChatGPT), a chip read from its words whose menu holds the
-//! off choice next to a destructive twin (Gemini), a close button afterwards, and the hostile
-//! neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
+//! Opt-out flows on the real-markup pages of ChatGPT, Gemini, GitHub Copilot and Alexa
+//! (`tests/fixtures/*/real-*`), page by page as the platform renders them after each click: an
+//! opener that shows the state and opens the control's dialog (ChatGPT), a chip read from its
+//! words whose menu holds the off choice next to a destructive twin (Gemini), a dropdown read
+//! from its value word whose menu's "Disabled" is chosen, next to sibling policies never touched
+//! (GitHub), a switch kept only after its confirmation (Alexa), a close button afterwards, and
+//! the hostile neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
 
 use std::path::Path;
 use untrain::harvest::harvest;
@@ -546,4 +548,141 @@ fn github_checkbox_shape_skips_the_choice() {
         "{d:?}"
     );
     assert_eq!(d.plan.clicked.len(), 1);
+}
+
+const ALEXA: &str = "https://www.amazon.com/alexa-privacy/apd/myad/manage-data-improves";
+
+/// The switch turned off by the click (before any confirmation).
+const AX_SWITCH_OFF: (&str, &str) = (
+    r#"data-fx-key="help-improve" data-fx-kind="checkbox" checked"#,
+    r#"data-fx-key="help-improve" data-fx-kind="checkbox""#,
+);
+/// The confirmation real.js shows once the switch is off.
+const AX_CONFIRM: (&str, &str) = (
+    r#"aria-labelledby="confirm-off-title" hidden"#,
+    r#"aria-labelledby="confirm-off-title""#,
+);
+
+#[test]
+fn alexa_turns_the_switch_off_confirms_with_turn_off_and_verifies() {
+    let e = engine();
+    let id = "alexa.help-improve";
+    let on = render("alexa/real-on.en.html", ALEXA, &[]);
+    let f = e
+        .evaluate(&on)
+        .findings
+        .into_iter()
+        .find(|f| f.setting == id)
+        .expect("finding");
+    assert_eq!(
+        (f.state, f.label.as_str()),
+        (
+            State::On,
+            "Help Improve Amazon Services and Develop New Features"
+        )
+    );
+    // 1. the switch
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        (
+            "switch".into(),
+            "Help Improve Amazon Services and Develop New Features".into()
+        )
+    );
+    // 2. the switch shows off and the confirmation asks: "Turn Off", never "Cancel"
+    let asks = render("alexa/real-on.en.html", ALEXA, &[AX_SWITCH_OFF, AX_CONFIRM]);
+    let d = e.next_step(&asks, d.plan);
+    assert_eq!(click_name(&d), ("button".into(), "Turn Off".into()));
+    assert_eq!(d.plan.clicked.len(), 2);
+    // 3. verify on the page as it is served now
+    let off = render("alexa/real-off.en.html", ALEXA, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+#[test]
+fn alexa_without_its_confirmation_fails_and_never_says_off() {
+    let e = engine();
+    let id = "alexa.help-improve";
+    let on = render("alexa/real-on.en.html", ALEXA, &[]);
+    // the confirmation never appears though the switch shows off: failed, never done
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(click_name(&d).0, "switch");
+    let quiet = render("alexa/real-on.en.html", ALEXA, &[AX_SWITCH_OFF]);
+    let d = until_action(&e, &quiet, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+    // the same on the noconfirm page as served (data-ax-noconfirm)
+    let nc = render("alexa/noconfirm.en.html", ALEXA, &[AX_SWITCH_OFF]);
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &nc, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    // a confirmation whose only button is destructive is never clicked
+    let hostile = render(
+        "alexa/real-on.en.html",
+        ALEXA,
+        &[
+            AX_SWITCH_OFF,
+            AX_CONFIRM,
+            (">Turn Off<", ">Turn Off and delete all of my recordings<"),
+        ],
+    );
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &hostile, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the unreadable switch: nothing is clicked, ever
+    let unreadable = render("alexa/real-unreadable.en.html", ALEXA, &[]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
 }
