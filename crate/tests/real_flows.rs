@@ -686,3 +686,77 @@ fn alexa_without_its_confirmation_fails_and_never_says_off() {
     );
     assert!(d.plan.clicked.is_empty());
 }
+
+const MEDIUM: &str = "https://medium.com/me/settings/account";
+const MD_OPEN: (&str, &str) = (
+    r#"aria-labelledby="ai-prefs-title" hidden"#,
+    r#"aria-labelledby="ai-prefs-title""#,
+);
+
+#[test]
+fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
+    let e = engine();
+    let id = "medium.third-party-ai";
+    let on = render("medium/real-on.en.html", MEDIUM, &[]);
+    assert_eq!(e.evaluate(&on).findings[0].state, State::On);
+    // 1. the radios are not shown: "Select to open your preferences" (not recorded)
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        ("button".into(), "Select to open your preferences".into())
+    );
+    assert!(d.plan.clicked.is_empty());
+    // 2. the dialog shows the radios: "Minimize third-party training"
+    let open = render("medium/real-on.en.html", MEDIUM, &[MD_OPEN]);
+    let d = e.next_step(&open, d.plan);
+    let (role, name) = click_name(&d);
+    assert_eq!(role, "radio");
+    assert!(name.starts_with("Minimize third-party training"), "{name}");
+    // 3. verify on the page as served now (the dialog closed, the choice kept)
+    let off = render("medium/real-off.en.html", MEDIUM, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing, not even the opener
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the choice not kept: never off; the unreadable radios: nothing clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&open, d.plan);
+    let d = until_action(&e, &open, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    // (the opener is clicked, as a person would to see the choice; it changes nothing)
+    let unreadable = render("medium/real-unreadable.en.html", MEDIUM, &[]);
+    let d = e.next_step(&unreadable, Plan::new(id));
+    assert_eq!(click_name(&d).1, "Select to open your preferences");
+    let shown = render("medium/real-unreadable.en.html", MEDIUM, &[MD_OPEN]);
+    let d = until_action(&e, &shown, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}

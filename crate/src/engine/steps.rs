@@ -117,7 +117,9 @@ fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
     }
 }
 
-/// `open-tab`: click the step's tab unless the setting's control shows already.
+/// `open-tab`: click the step's tab (or the button that discloses the setting's panel, "Manage
+/// AI settings") unless the setting's control shows already; a tab that is selected, or a
+/// button that says it is expanded, is not clicked again.
 fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
     if cx.found.is_some_and(|(ctl, _)| ctl.visible) {
         // the control is shown: this tab is open already
@@ -125,8 +127,21 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
         plan.waits = 0;
         return step(cx, plan);
     }
+    if cx.finding.state == State::Off && plan.clicked.is_empty() {
+        // read off from its hidden panel: nothing to open (a second run clicks nothing)
+        return Decision {
+            plan,
+            action: Action::Done {
+                outcome: Outcome::AlreadyOff,
+                label: cx.finding.label,
+            },
+        };
+    }
     match step_choice(&cx, StepKind::OpenTab, plan.step, None) {
-        Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
+        Choice::One(tab)
+            if tab.aria_selected.as_deref() != Some("true")
+                && tab.aria_expanded.as_deref() != Some("true") =>
+        {
             // a tab click is not recorded in `clicked` (it changes no setting)
             click_unrecorded(plan, tab, ["open the tab \"", &tab.name, "\""].concat())
         }
