@@ -760,3 +760,71 @@ fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
     );
     assert!(d.plan.clicked.is_empty());
 }
+
+const FIGMA: &str = "https://www.figma.com/files/team/1098765432101234567/settings";
+const FG_OPEN: (&str, &str) = (
+    r#"aria-labelledby="ai-settings-title" hidden"#,
+    r#"aria-labelledby="ai-settings-title""#,
+);
+
+#[test]
+fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
+    let e = engine();
+    let id = "figma.content-training";
+    let on = render("figma/real-on.en.html", FIGMA, &[]);
+    // 1. "Manage AI settings" (not recorded: it changes nothing)
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        ("button".into(), "Manage AI settings".into())
+    );
+    assert!(d.plan.clicked.is_empty());
+    // 2. the dialog: the Content training switch, never "AI features"
+    let open = render("figma/real-on.en.html", FIGMA, &[FG_OPEN]);
+    let d = e.next_step(&open, d.plan);
+    assert_eq!(click_name(&d), ("switch".into(), "Content training".into()));
+    // 3. verify on the page as served now
+    let off = render("figma/real-off.en.html", FIGMA, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing, not even the opener
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the dialog never opens: failed, nothing but the opener clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &on, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    assert!(d.plan.clicked.is_empty());
+    // unreadable: the switch is never clicked
+    let unreadable = render("figma/real-unreadable.en.html", FIGMA, &[FG_OPEN]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}

@@ -1,6 +1,7 @@
 // Coverage beyond the three first platforms, in every browser: multi-step flows (Gemini's menu,
 // Copilot's two toggles and the tab of its settings dialog, Medium's radio group, on its real
-// page behind "Select to open your preferences" too), guided
+// page behind "Select to open your preferences" too; Figma's toggle behind "Manage AI
+// settings"), guided
 // settings (Meta's form prefilled and never submitted, Slack's email), a safe-by-default
 // setting (YouTube), an inverted control on a wildcard host (Substack on *.substack.com),
 // Portuguese, Italian and Dutch pages, and a suspected setting that no rule knows.
@@ -186,6 +187,14 @@ forEachBrowser('coverage', (ctx) => {
     const s = await fixtureState(driver);
     assert.deepEqual(s.clicks, [], 'nothing clicked');
     assert.equal(s.destroyed, false);
+  });
+
+  // Figma's Starter teams (help.figma.com): "Manage AI settings" opens the AI toggles
+  test(ctx, 'figma real-on.en: "Manage AI settings", then "Content training" off; "AI features" untouched', async () => {
+    const { driver } = ctx;
+    await open(driver, url('figma', 'real-on.en'));
+    await clickOptOut(ctx, { clicks: ['content-training'], expectValues: { 'content-training': false } });
+    await secondRunClicksNothing(ctx, 'figma', 'real-off.en');
   });
 
   test(ctx, 'substack on *.substack.com: "Block AI training" turned on (off_means checked); wording is about the data use', async () => {

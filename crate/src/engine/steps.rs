@@ -63,7 +63,19 @@ fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
     let own = cx
         .found
         .filter(|(ctl, _)| cx.finding.control == Some(ctl.index));
+    // a control behind an opener (open-tab) is clicked only once its panel shows it, as a
+    // person would
+    let behind_opener = cx.s.steps.iter().any(|st| st.action == StepKind::OpenTab);
     match (cx.finding.state, own) {
+        (State::On, Some((ctl, _))) if behind_opener && !ctl.visible => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the panel to show the setting's control",
+            (
+                FailReason::Absent,
+                "the setting's control did not show after opening its panel",
+            ),
+        ),
         (State::On, Some((ctl, name))) => {
             let c = cx.c;
             if c.destructive(name) {
