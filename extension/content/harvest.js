@@ -59,7 +59,13 @@
   ]);
   // Roles whose own text is their name.
   const NAME_FROM_CONTENT = new Set([
-    "button", "link", "menuitem", "menuitemradio", "menuitemcheckbox", "option", "tab",
+    "button",
+    "link",
+    "menuitem",
+    "menuitemradio",
+    "menuitemcheckbox",
+    "option",
+    "tab",
   ]);
 
   // JS `\s` (the native harvester mirrors it exactly); ids are split on ASCII whitespace.
