@@ -136,9 +136,17 @@ pub fn snapshot(data: &[u8]) {
                     .any(|c| c.index == *index && (&c.role, &c.name) == (role, name)),
                 "click names no control of the snapshot: {d:?}"
             );
-            // a rule may open a tab of a dialog first (open-tab); otherwise the first click is
-            // the setting's own control, and only while it reads on
-            if first && role != "tab" {
+            // a rule may open a tab of a dialog, or the panel behind a button, first
+            // (open-tab); otherwise the first click is the setting's own control, and only
+            // while it reads on
+            let opens_first = e
+                .rule_sets()
+                .iter()
+                .flat_map(|s| &s.settings)
+                .find(|s| s.id == id)
+                .and_then(|s| s.steps.first())
+                .is_some_and(|st| st.action == untrain::rule::model::StepKind::OpenTab);
+            if first && role != "tab" && !opens_first {
                 let f = ev.findings.iter().find(|f| f.setting == id);
                 assert!(
                     f.is_some_and(|f| f.control == Some(*index) && f.state == untrain::State::On),

@@ -306,7 +306,16 @@ impl<'a> Doc<'a> {
                 .map_or(String::new(), |l| text_of(&l, limit))
         }));
         cands.push(Box::new(|| {
-            if matches!(role, "button" | "link" | "menuitem" | "option" | "tab") {
+            if matches!(
+                role,
+                "button"
+                    | "link"
+                    | "menuitem"
+                    | "menuitemradio"
+                    | "menuitemcheckbox"
+                    | "option"
+                    | "tab"
+            ) {
                 text_of(n, limit)
             } else {
                 String::new()

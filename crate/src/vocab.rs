@@ -27,7 +27,7 @@ pub const PREFILL_ROLE: &str = "textbox";
 pub fn step_roles(kind: StepKind) -> &'static [&'static str] {
     match kind {
         StepKind::Confirm | StepKind::Open | StepKind::Close | StepKind::Save => &["button"],
-        StepKind::OpenTab => &["tab"],
+        StepKind::OpenTab => &["tab", "button"],
         StepKind::Choose => &["menuitem", "menuitemradio", "option", "radio", "button"],
         StepKind::ClickControl | StepKind::Verify => &[],
     }

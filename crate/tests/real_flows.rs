@@ -1,8 +1,10 @@
-//! Opt-out flows on the real-markup pages of ChatGPT and Gemini (`tests/fixtures/*/real-*`),
-//! page by page as the platform renders them after each click: an opener that shows the state
-//! and opens the control's dialog (ChatGPT), a chip read from its words whose menu holds the
-//! off choice next to a destructive twin (Gemini), a close button afterwards, and the hostile
-//! neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
+//! Opt-out flows on the real-markup pages of ChatGPT, Gemini, GitHub Copilot and Alexa
+//! (`tests/fixtures/*/real-*`), page by page as the platform renders them after each click: an
+//! opener that shows the state and opens the control's dialog (ChatGPT), a chip read from its
+//! words whose menu holds the off choice next to a destructive twin (Gemini), a dropdown read
+//! from its value word whose menu's "Disabled" is chosen, next to sibling policies never touched
+//! (GitHub), a switch kept only after its confirmation (Alexa), a close button afterwards, and
+//! the hostile neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
 
 use std::path::Path;
 use untrain::harvest::harvest;
@@ -370,6 +372,455 @@ fn chatgpt_two_openers_are_ambiguous_and_nothing_is_clicked() {
             d.action,
             Action::Failed {
                 reason: FailReason::Ambiguous,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+const GITHUB: &str = "https://github.com/settings/copilot/features";
+
+/// The AI-training dropdown's menu, opened (real.js un-hides it on the button's click).
+const GH_MENU_OPEN: (&str, &str) = (
+    r#"id="ai-training-list" class="ActionListWrap" aria-labelledby="ai-training-label" hidden"#,
+    r#"id="ai-training-list" class="ActionListWrap" aria-labelledby="ai-training-label""#,
+);
+
+#[test]
+fn github_dropdown_opens_chooses_disabled_and_verifies_the_word() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render("github-copilot/real-on.en.html", GITHUB, &[]);
+    let f = e.evaluate(&on).findings.remove(0);
+    assert_eq!(
+        (f.state, f.label.as_str()),
+        (
+            State::On,
+            "Allow GitHub to use my data for AI model training"
+        )
+    );
+    // 1. the dropdown button (the control, read from its word), not the product-improvements
+    //    sibling named the same way
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        (
+            "button".into(),
+            "Allow GitHub to use my data for AI model training Enabled".into()
+        )
+    );
+    // the menu has not opened yet: wait, click nothing else
+    let d = e.next_step(&on, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    // 2. the menu: "Disabled", a menuitemradio
+    let menu = render("github-copilot/real-on.en.html", GITHUB, &[GH_MENU_OPEN]);
+    let d = e.next_step(&menu, d.plan);
+    assert_eq!(click_name(&d), ("menuitemradio".into(), "Disabled".into()));
+    assert_eq!(d.plan.clicked.len(), 2);
+    // 3. verify: the button says Disabled (the page as it now serves it), twice
+    let off = render("github-copilot/real-off.en.html", GITHUB, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+#[test]
+fn github_failures_never_claim_off_and_never_touch_a_sibling_policy() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render("github-copilot/real-on.en.html", GITHUB, &[]);
+    let menu = render("github-copilot/real-on.en.html", GITHUB, &[GH_MENU_OPEN]);
+    // "Disabled" was clicked but the button still says Enabled: never done
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&menu, d.plan);
+    assert_eq!(click_name(&d).1, "Disabled");
+    let d = until_action(&e, &on, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NotAccepted,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the menu never opens: no choice, failed, only the button clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &on, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+    // the sibling "product improvements" is the only policy on the page: it is excluded by name,
+    // so the setting is absent and nothing is clicked
+    let h = html("github-copilot/real-on.en.html");
+    let cut_from = h.find(r#"<strong id="ai-training-label">"#).expect("row");
+    let row_start = h[..cut_from]
+        .rfind(r#"<div class="Box-row">"#)
+        .expect("row start");
+    let row_end = cut_from + h[cut_from..].find("</action-menu>").expect("row end");
+    let without = format!("{}{}", &h[..row_start], &h[row_end..]);
+    let s = harvest(&without, GITHUB);
+    let f = e.evaluate(&s).findings.remove(0);
+    assert_eq!(f.state, State::Unknown);
+    let d = until_action(&e, &s, Plan::new(id));
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    assert!(d.plan.clicked.is_empty());
+    // the unreadable page (no value shown yet): nothing is clicked, ever
+    let unreadable = render("github-copilot/real-unreadable.en.html", GITHUB, &[]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+/// The older checkbox shape the rule still serves: the box takes the change itself, so the
+/// choose step is skipped (no menu item of another policy is ever guessed at).
+#[test]
+fn github_checkbox_shape_skips_the_choice() {
+    let e = engine();
+    let id = "github-copilot.ai-training";
+    let on = render(
+        "github-copilot/on.en.html",
+        "https://github.com/settings/copilot",
+        &[],
+    );
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(click_name(&d).0, "checkbox");
+    let off = render(
+        "github-copilot/on.en.html",
+        "https://github.com/settings/copilot",
+        &[(
+            r#"data-fx-key="ai-training" data-fx-kind="checkbox" checked"#,
+            r#"data-fx-key="ai-training" data-fx-kind="checkbox""#,
+        )],
+    );
+    let d = e.next_step(&off, d.plan);
+    assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
+    let d = e.next_step(&off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+}
+
+const ALEXA: &str = "https://www.amazon.com/alexa-privacy/apd/myad/manage-data-improves";
+
+/// The switch turned off by the click (before any confirmation).
+const AX_SWITCH_OFF: (&str, &str) = (
+    r#"data-fx-key="help-improve" data-fx-kind="checkbox" checked"#,
+    r#"data-fx-key="help-improve" data-fx-kind="checkbox""#,
+);
+/// The confirmation real.js shows once the switch is off.
+const AX_CONFIRM: (&str, &str) = (
+    r#"aria-labelledby="confirm-off-title" hidden"#,
+    r#"aria-labelledby="confirm-off-title""#,
+);
+
+#[test]
+fn alexa_turns_the_switch_off_confirms_with_turn_off_and_verifies() {
+    let e = engine();
+    let id = "alexa.help-improve";
+    let on = render("alexa/real-on.en.html", ALEXA, &[]);
+    let f = e
+        .evaluate(&on)
+        .findings
+        .into_iter()
+        .find(|f| f.setting == id)
+        .expect("finding");
+    assert_eq!(
+        (f.state, f.label.as_str()),
+        (
+            State::On,
+            "Help Improve Amazon Services and Develop New Features"
+        )
+    );
+    // 1. the switch
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        (
+            "switch".into(),
+            "Help Improve Amazon Services and Develop New Features".into()
+        )
+    );
+    // 2. the switch shows off and the confirmation asks: "Turn Off", never "Cancel"
+    let asks = render("alexa/real-on.en.html", ALEXA, &[AX_SWITCH_OFF, AX_CONFIRM]);
+    let d = e.next_step(&asks, d.plan);
+    assert_eq!(click_name(&d), ("button".into(), "Turn Off".into()));
+    assert_eq!(d.plan.clicked.len(), 2);
+    // 3. verify on the page as it is served now
+    let off = render("alexa/real-off.en.html", ALEXA, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+#[test]
+fn alexa_without_its_confirmation_fails_and_never_says_off() {
+    let e = engine();
+    let id = "alexa.help-improve";
+    let on = render("alexa/real-on.en.html", ALEXA, &[]);
+    // the confirmation never appears though the switch shows off: failed, never done
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(click_name(&d).0, "switch");
+    let quiet = render("alexa/real-on.en.html", ALEXA, &[AX_SWITCH_OFF]);
+    let d = until_action(&e, &quiet, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert_eq!(d.plan.clicked.len(), 1);
+    // the same on the noconfirm page as served (data-ax-noconfirm)
+    let nc = render("alexa/noconfirm.en.html", ALEXA, &[AX_SWITCH_OFF]);
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &nc, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    // a confirmation whose only button is destructive is never clicked
+    let hostile = render(
+        "alexa/real-on.en.html",
+        ALEXA,
+        &[
+            AX_SWITCH_OFF,
+            AX_CONFIRM,
+            (">Turn Off<", ">Turn Off and delete all of my recordings<"),
+        ],
+    );
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &hostile, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::NoChoice,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the unreadable switch: nothing is clicked, ever
+    let unreadable = render("alexa/real-unreadable.en.html", ALEXA, &[]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+const MEDIUM: &str = "https://medium.com/me/settings/account";
+const MD_OPEN: (&str, &str) = (
+    r#"aria-labelledby="ai-prefs-title" hidden"#,
+    r#"aria-labelledby="ai-prefs-title""#,
+);
+
+#[test]
+fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
+    let e = engine();
+    let id = "medium.third-party-ai";
+    let on = render("medium/real-on.en.html", MEDIUM, &[]);
+    assert_eq!(e.evaluate(&on).findings[0].state, State::On);
+    // 1. the radios are not shown: "Select to open your preferences" (not recorded)
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        ("button".into(), "Select to open your preferences".into())
+    );
+    assert!(d.plan.clicked.is_empty());
+    // 2. the dialog shows the radios: "Minimize third-party training"
+    let open = render("medium/real-on.en.html", MEDIUM, &[MD_OPEN]);
+    let d = e.next_step(&open, d.plan);
+    let (role, name) = click_name(&d);
+    assert_eq!(role, "radio");
+    assert!(name.starts_with("Minimize third-party training"), "{name}");
+    // 3. verify on the page as served now (the dialog closed, the choice kept)
+    let off = render("medium/real-off.en.html", MEDIUM, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing, not even the opener
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the choice not kept: never off; the unreadable radios: nothing clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = e.next_step(&open, d.plan);
+    let d = until_action(&e, &open, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    // (the opener is clicked, as a person would to see the choice; it changes nothing)
+    let unreadable = render("medium/real-unreadable.en.html", MEDIUM, &[]);
+    let d = e.next_step(&unreadable, Plan::new(id));
+    assert_eq!(click_name(&d).1, "Select to open your preferences");
+    let shown = render("medium/real-unreadable.en.html", MEDIUM, &[MD_OPEN]);
+    let d = until_action(&e, &shown, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    assert!(d.plan.clicked.is_empty());
+}
+
+const FIGMA: &str = "https://www.figma.com/files/team/1098765432101234567/settings";
+const FG_OPEN: (&str, &str) = (
+    r#"aria-labelledby="ai-settings-title" hidden"#,
+    r#"aria-labelledby="ai-settings-title""#,
+);
+
+#[test]
+fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
+    let e = engine();
+    let id = "figma.content-training";
+    let on = render("figma/real-on.en.html", FIGMA, &[]);
+    // 1. "Manage AI settings" (not recorded: it changes nothing)
+    let d = e.next_step(&on, Plan::new(id));
+    assert_eq!(
+        click_name(&d),
+        ("button".into(), "Manage AI settings".into())
+    );
+    assert!(d.plan.clicked.is_empty());
+    // 2. the dialog: the Content training switch, never "AI features"
+    let open = render("figma/real-on.en.html", FIGMA, &[FG_OPEN]);
+    let d = e.next_step(&open, d.plan);
+    assert_eq!(click_name(&d), ("switch".into(), "Content training".into()));
+    // 3. verify on the page as served now
+    let off = render("figma/real-off.en.html", FIGMA, &[]);
+    let d = until_action(&e, &off, d.plan);
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::TurnedOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the second run clicks nothing, not even the opener
+    let d = e.next_step(&off, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Done {
+                outcome: Outcome::AlreadyOff,
+                ..
+            }
+        ),
+        "{d:?}"
+    );
+    // the dialog never opens: failed, nothing but the opener clicked
+    let d = e.next_step(&on, Plan::new(id));
+    let d = until_action(&e, &on, d.plan);
+    assert!(matches!(d.action, Action::Failed { .. }), "{d:?}");
+    assert!(d.plan.clicked.is_empty());
+    // unreadable: the switch is never clicked
+    let unreadable = render("figma/real-unreadable.en.html", FIGMA, &[FG_OPEN]);
+    let d = until_action(&e, &unreadable, Plan::new(id));
+    assert!(
+        matches!(
+            d.action,
+            Action::Failed {
+                reason: FailReason::Unreadable,
                 ..
             }
         ),

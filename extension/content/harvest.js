@@ -58,7 +58,15 @@
     "menuitemcheckbox", "option", "tab", "select", "link", "textbox",
   ]);
   // Roles whose own text is their name.
-  const NAME_FROM_CONTENT = new Set(["button", "link", "menuitem", "option", "tab"]);
+  const NAME_FROM_CONTENT = new Set([
+    "button",
+    "link",
+    "menuitem",
+    "menuitemradio",
+    "menuitemcheckbox",
+    "option",
+    "tab",
+  ]);
 
   // JS `\s` (the native harvester mirrors it exactly); ids are split on ASCII whitespace.
   const WS = /\s+/g;

@@ -1,5 +1,7 @@
 // Coverage beyond the three first platforms, in every browser: multi-step flows (Gemini's menu,
-// Copilot's two toggles and the tab of its settings dialog, Medium's radio group), guided
+// Copilot's two toggles and the tab of its settings dialog, Medium's radio group, on its real
+// page behind "Select to open your preferences" too; Figma's toggle behind "Manage AI
+// settings"), guided
 // settings (Meta's form prefilled and never submitted, Slack's email), a safe-by-default
 // setting (YouTube), an inverted control on a wildcard host (Substack on *.substack.com),
 // Portuguese, Italian and Dutch pages, and a suspected setting that no rule knows.
@@ -163,6 +165,38 @@ forEachBrowser('coverage', (ctx) => {
       expectValues: { 'minimize-training': true, 'maximum-reach': false },
     });
     await secondRunClicksNothing(ctx, 'medium', 'off.en');
+  });
+
+  // Medium's real page (rule-evidence.md): the choice opens from "Select to open your
+  // preferences"; the opener is clicked (it is not a keyed control), then the radio
+  test(ctx, 'medium real-on.en: "Select to open your preferences", then "Minimize third-party training"', async () => {
+    const { driver } = ctx;
+    await open(driver, url('medium', 'real-on.en'));
+    await clickOptOut(ctx, {
+      clicks: ['minimize-training'],
+      expectValues: { 'minimize-training': true, 'maximum-reach': false },
+    });
+    await secondRunClicksNothing(ctx, 'medium', 'real-off.en');
+  });
+
+  test(ctx, 'medium real-unreadable.en: unknown, no opt-out, nothing clicked', async () => {
+    const { driver } = ctx;
+    await open(driver, url('medium', 'real-unreadable.en'));
+    await waitForBannerState(driver, 'unknown');
+    const bn = await banner(driver);
+    assert.ok(!bn.actions.includes('opt-out'), `no opt-out button (${bn.actions})`);
+    await sleep(500);
+    const s = await fixtureState(driver);
+    assert.deepEqual(s.clicks, [], 'nothing clicked');
+    assert.equal(s.destroyed, false);
+  });
+
+  // Figma's Starter teams (help.figma.com): "Manage AI settings" opens the AI toggles
+  test(ctx, 'figma real-on.en: "Manage AI settings", then "Content training" off; "AI features" untouched', async () => {
+    const { driver } = ctx;
+    await open(driver, url('figma', 'real-on.en'));
+    await clickOptOut(ctx, { clicks: ['content-training'], expectValues: { 'content-training': false } });
+    await secondRunClicksNothing(ctx, 'figma', 'real-off.en');
   });
 
   test(ctx, 'substack on *.substack.com: "Block AI training" turned on (off_means checked); wording is about the data use', async () => {

@@ -28,7 +28,9 @@ import { fixture, fixtureUrl, rule } from './lib/rules.mjs';
 
 const PLATFORMS = ['linkedin', 'x', 'chatgpt'];
 // real-* pages only (their other variants are exercised in coverage.test.mjs)
-const REAL_ONLY = ['gemini', 'claude'];
+const REAL_ONLY = ['gemini', 'claude', 'github-copilot', 'alexa'];
+// the training key where on.en/off.en change more than one setting
+const KEYS = { alexa: 'help-improve' };
 
 /** The label quoted in the banner text (“...”), or null. */
 function quotedLabel(text) {
@@ -309,11 +311,38 @@ forEachBrowser('opt-out', (ctx) => {
   for (const platform of REAL_ONLY) {
     describe(platform, () => {
       const url = (variant) => fixtureUrl(fixture(platform, variant));
-      let key;
+      let key = KEYS[platform];
       before(async () => {
-        ({ key } = await trainingKey(ctx.driver, platform, url));
+        if (!key) ({ key } = await trainingKey(ctx.driver, platform, url));
       }, { timeout: 60000 });
       realMarkupTests(ctx, platform, url, () => key);
+
+      // Alexa keeps the change only after "Turn Off" in its confirmation (cnet.com 2019-08-06):
+      // a switch that shows off while the confirmation never came ends failed, never done
+      if (platform === 'alexa') {
+        test(ctx, 'noconfirm.en: the confirmation never comes: failed, never done; a reload shows it on', async () => {
+          const { driver } = ctx;
+          const on = fixture(platform, 'real-on.en');
+          await open(driver, fixtureUrl({ ...on, file: 'alexa/noconfirm.en.html' }));
+          const init = (await fixtureState(driver)).state;
+          await optOut(ctx, { key, initial: init, expectDone: false });
+          const end = await waitForBannerState(driver, ['failed', 'done'], 20000);
+          await sleep(1000);
+          const history = await bannerStates(driver);
+          assert.equal(end, 'failed', `banner history ${JSON.stringify(history)}`);
+          assert.ok(!history.includes('done'), `never done: ${JSON.stringify(history)}`);
+          const s = await fixtureState(driver);
+          assert.deepEqual(s.clicks, [key], 'one click, on the switch');
+          assert.equal(s.destroyed, false);
+          assert.deepEqual(s.pending, [key], 'the change was never kept');
+          await driver.navigate().refresh();
+          const kept = await poll(async () => {
+            const k = await fixtureState(driver);
+            return k && k.loads >= 2 ? k : null;
+          }, { what: 'the reloaded page' });
+          assert.equal(kept.state[key], true, 'the platform serves it on');
+        });
+      }
 
       // Claude's settings dialog renders about 2.9 s after navigation (rule-evidence.md §4)
       if (platform === 'claude') {

@@ -9,8 +9,8 @@ use super::decide::{click, fail, reason_fail, select, wait};
 use super::matching::{off_option_of, opener, Opener};
 use super::view::View;
 use crate::api::{
-    Action, Decision, FailReason, Finding, Outcome, Plan, Reason, State, MAX_WAITS, OFF_READS,
-    VERIFY_MS, WAIT_MS,
+    Action, Decision, FailReason, Finding, Outcome, Plan, Reason, State, OFF_READS, VERIFY_MS,
+    WAIT_MS,
 };
 use crate::rule::model::{Setting, StepKind};
 use crate::snapshot::Control;
@@ -63,7 +63,19 @@ fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
     let own = cx
         .found
         .filter(|(ctl, _)| cx.finding.control == Some(ctl.index));
+    // a control behind an opener (open-tab) is clicked only once its panel shows it, as a
+    // person would
+    let behind_opener = cx.s.steps.iter().any(|st| st.action == StepKind::OpenTab);
     match (cx.finding.state, own) {
+        (State::On, Some((ctl, _))) if behind_opener && !ctl.visible => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the panel to show the setting's control",
+            (
+                FailReason::Absent,
+                "the setting's control did not show after opening its panel",
+            ),
+        ),
         (State::On, Some((ctl, name))) => {
             let c = cx.c;
             if c.destructive(name) {
@@ -117,7 +129,9 @@ fn click_control(cx: Ctx<'_>, plan: Plan) -> Decision {
     }
 }
 
-/// `open-tab`: click the step's tab unless the setting's control shows already.
+/// `open-tab`: click the step's tab (or the button that discloses the setting's panel, "Manage
+/// AI settings") unless the setting's control shows already; a tab that is selected, or a
+/// button that says it is expanded, is not clicked again.
 fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
     if cx.found.is_some_and(|(ctl, _)| ctl.visible) {
         // the control is shown: this tab is open already
@@ -125,8 +139,21 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
         plan.waits = 0;
         return step(cx, plan);
     }
+    if cx.finding.state == State::Off && plan.clicked.is_empty() {
+        // read off from its hidden panel: nothing to open (a second run clicks nothing)
+        return Decision {
+            plan,
+            action: Action::Done {
+                outcome: Outcome::AlreadyOff,
+                label: cx.finding.label,
+            },
+        };
+    }
     match step_choice(&cx, StepKind::OpenTab, plan.step, None) {
-        Choice::One(tab) if tab.aria_selected.as_deref() != Some("true") => {
+        Choice::One(tab)
+            if tab.aria_selected.as_deref() != Some("true")
+                && tab.aria_expanded.as_deref() != Some("true") =>
+        {
             // a tab click is not recorded in `clicked` (it changes no setting)
             click_unrecorded(plan, tab, ["open the tab \"", &tab.name, "\""].concat())
         }
@@ -233,9 +260,17 @@ fn close(cx: Ctx<'_>, mut plan: Plan) -> Decision {
 }
 
 /// `choose` and `confirm`: click the step's menu choice or button once it appears (never the
-/// setting's own control, never a destructive one). A setting that reads off while the choice
-/// never came goes on to verify.
-fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
+/// setting's own control, never a destructive one). A setting that reads off already skips a
+/// `choose` (the control itself took the change, as a checkbox does where a menu was expected:
+/// nothing is left to choose, and no other menu's item is guessed at); a `confirm` is never
+/// skipped: a switch that shows off while its "Turn Off" never came was not kept, so the plan
+/// waits for the confirmation and fails without it.
+fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, mut plan: Plan) -> Decision {
+    if kind == StepKind::Choose && cx.finding.state == State::Off {
+        plan.step = plan.step.saturating_add(1);
+        plan.waits = 0;
+        return step(cx, plan);
+    }
     match step_choice(&cx, kind, plan.step, own(&cx)) {
         Choice::One(ctl) => {
             let why = if kind == StepKind::Choose {
@@ -250,17 +285,12 @@ fn choose_or_confirm(cx: Ctx<'_>, kind: StepKind, plan: Plan) -> Decision {
             FailReason::Ambiguous,
             "more than one matching choice; not clicking",
         ),
-        Choice::None => {
-            if plan.waits >= MAX_WAITS && cx.finding.state == State::Off {
-                return to_last(cx, plan);
-            }
-            wait(
-                plan,
-                WAIT_MS,
-                "waiting for the choice to appear",
-                (FailReason::NoChoice, "the expected choice did not appear"),
-            )
-        }
+        Choice::None => wait(
+            plan,
+            WAIT_MS,
+            "waiting for the choice to appear",
+            (FailReason::NoChoice, "the expected choice did not appear"),
+        ),
     }
 }
 
@@ -358,7 +388,7 @@ pub(super) fn verify(
 }
 
 /// The setting still reads on after our change: wait for the page to take it; after
-/// [`MAX_WAITS`] the plan fails `not-accepted`.
+/// [`MAX_WAITS`](crate::api::MAX_WAITS) the plan fails `not-accepted`.
 fn not_accepted_yet(plan: Plan) -> Decision {
     wait(
         plan,

@@ -365,8 +365,9 @@ pub enum StepKind {
     Choose,
     /// Click a confirmation button whose name is one of the texts.
     Confirm,
-    /// Before `click-control`: when the control is absent, click the tab whose name is one of
-    /// the texts; skipped when the control is present.
+    /// Before `click-control`: when the control is absent or hidden, click the tab (or the
+    /// button that discloses its panel: "Manage AI settings") whose name is one of the texts;
+    /// skipped when the control shows.
     OpenTab,
     /// Before `click-control`: the setting's control sits in a dialog (or a panel) that a named
     /// button opens, and that button shows the setting's state as a word ("Improve the model
