@@ -444,12 +444,25 @@ impl RuleError {
 }
 
 impl core::fmt::Display for RuleError {
+    /// One line, whatever the rule text held: a control character (a newline inside an id
+    /// taken from a broken file) is written escaped (`\n`).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{}: {}: {}: {}",
-            self.file, self.id, self.field, self.message
-        )
+        for (i, part) in [&self.file, &self.id, &self.field, &self.message]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                f.write_str(": ")?;
+            }
+            for c in part.chars() {
+                if c.is_control() {
+                    write!(f, "{}", c.escape_default())?;
+                } else {
+                    write!(f, "{c}")?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
