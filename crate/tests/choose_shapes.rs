@@ -6,8 +6,11 @@
 //! change taken and verified, a change the page did not take never reported off, a second run
 //! that clicks nothing.
 
+mod common;
+
+use common::{click_name, done, failed, until_action};
 use untrain::harvest::harvest;
-use untrain::{Action, Decision, Engine, FailReason, Outcome, Plan, Snapshot, State};
+use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State};
 
 const RULES: &str = r#"
 platform = "shapes"
@@ -110,39 +113,6 @@ fn state(e: &Engine, s: &Snapshot, id: &str) -> State {
         .expect("finding")
 }
 
-fn clicked(d: &Decision) -> (String, String) {
-    match &d.action {
-        Action::Click { role, name, .. } => (role.clone(), name.clone()),
-        other => panic!("want a click, got {other:?}"),
-    }
-}
-
-/// Asks until the action is not a wait.
-fn settle(e: &Engine, s: &Snapshot, mut plan: Plan) -> Decision {
-    for _ in 0..30 {
-        let d = e.next_step(s, plan);
-        match d.action {
-            Action::Wait { .. } => plan = d.plan,
-            _ => return d,
-        }
-    }
-    panic!("only waits");
-}
-
-fn outcome(d: &Decision) -> Option<Outcome> {
-    match &d.action {
-        Action::Done { outcome, .. } => Some(*outcome),
-        _ => None,
-    }
-}
-
-fn failed(d: &Decision) -> Option<FailReason> {
-    match &d.action {
-        Action::Failed { reason, .. } => Some(*reason),
-        _ => None,
-    }
-}
-
 /// A menu button showing `value` (empty: a skeleton), its menu open or not, items of `role`.
 fn menu(value: &str, open: bool, role: &str, popup: &str, items: &[&str]) -> String {
     let items: String = items
@@ -182,31 +152,31 @@ fn menu_shape(id: &str, path: &str, role: &str, popup: &str, on: &str, off: &str
     // the flow
     let d = e.next_step(&at(on, false), Plan::new(id));
     assert_eq!(
-        clicked(&d),
+        click_name(&d),
         ("button".into(), format!("Use my data for AI training {on}"))
     );
     let d = e.next_step(&at(on, true), d.plan);
-    assert_eq!(clicked(&d), (role.into(), off.into()));
-    let d = settle(&e, &at(off, false), d.plan);
-    assert_eq!(outcome(&d), Some(Outcome::TurnedOff), "{id}: {d:?}");
+    assert_eq!(click_name(&d), (role.into(), off.into()));
+    let d = until_action(&e, &at(off, false), d.plan);
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{id}: {d:?}");
     assert_eq!(d.plan.clicked.len(), 2);
     // the page did not take the choice (the word still says on): never off
     let d = e.next_step(&at(on, false), Plan::new(id));
     let d = e.next_step(&at(on, true), d.plan);
-    let d = settle(&e, &at(on, false), d.plan);
+    let d = until_action(&e, &at(on, false), d.plan);
     assert_eq!(failed(&d), Some(FailReason::NotAccepted), "{id}: {d:?}");
     // the popup never opens: no choice, nothing but the button clicked
     let d = e.next_step(&at(on, false), Plan::new(id));
-    let d = settle(&e, &at(on, false), d.plan);
+    let d = until_action(&e, &at(on, false), d.plan);
     assert_eq!(failed(&d), Some(FailReason::NoChoice), "{id}: {d:?}");
     assert_eq!(d.plan.clicked.len(), 1);
     // unreadable: nothing clicked
-    let d = settle(&e, &at("", false), Plan::new(id));
+    let d = until_action(&e, &at("", false), Plan::new(id));
     assert_eq!(failed(&d), Some(FailReason::Unreadable), "{id}: {d:?}");
     assert!(d.plan.clicked.is_empty());
     // the second run clicks nothing
     let d = e.next_step(&at(off, false), Plan::new(id));
-    assert_eq!(outcome(&d), Some(Outcome::AlreadyOff), "{id}: {d:?}");
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{id}: {d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -268,10 +238,10 @@ fn a_native_select_is_set_to_its_off_option_and_verified_by_its_value() {
         }
         other => panic!("want a select, got {other:?}"),
     }
-    let done = settle(&e, &at("Disabled"), d.plan.clone());
-    assert_eq!(outcome(&done), Some(Outcome::TurnedOff), "{done:?}");
+    let taken = until_action(&e, &at("Disabled"), d.plan.clone());
+    assert_eq!(done(&taken), Some(Outcome::TurnedOff), "{taken:?}");
     // the page kept "Enabled": never off
-    let kept_on = settle(&e, &at("Enabled"), d.plan);
+    let kept_on = until_action(&e, &at("Enabled"), d.plan);
     assert_eq!(
         failed(&kept_on),
         Some(FailReason::NotAccepted),
@@ -283,11 +253,11 @@ fn a_native_select_is_set_to_its_off_option_and_verified_by_its_value() {
         "<label for=\"s\">Use my data for AI training</label>\
          <select id=\"s\"><option selected>Enabled</option><option>Ask me</option></select>",
     );
-    let d = settle(&e, &odd, Plan::new(id));
+    let d = until_action(&e, &odd, Plan::new(id));
     assert_eq!(failed(&d), Some(FailReason::NoChoice), "{d:?}");
     // the second run changes nothing
     let d = e.next_step(&at("Disabled"), Plan::new(id));
-    assert_eq!(outcome(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
 }
 
 #[test]
@@ -316,19 +286,19 @@ fn a_radio_group_is_set_by_its_off_radio_and_verified_by_it() {
     assert_eq!(state(&e, &at(false, Some(true)), id), State::Unknown);
     let d = e.next_step(&at(false, None), Plan::new(id));
     assert_eq!(
-        clicked(&d),
+        click_name(&d),
         ("radio".into(), "Do not use my data for AI training".into())
     );
-    let done = settle(&e, &at(true, None), d.plan.clone());
-    assert_eq!(outcome(&done), Some(Outcome::TurnedOff), "{done:?}");
-    let kept_on = settle(&e, &at(false, None), d.plan);
+    let taken = until_action(&e, &at(true, None), d.plan.clone());
+    assert_eq!(done(&taken), Some(Outcome::TurnedOff), "{taken:?}");
+    let kept_on = until_action(&e, &at(false, None), d.plan);
     assert_eq!(
         failed(&kept_on),
         Some(FailReason::NotAccepted),
         "{kept_on:?}"
     );
-    let d = settle(&e, &at(false, Some(true)), Plan::new(id));
+    let d = until_action(&e, &at(false, Some(true)), Plan::new(id));
     assert!(failed(&d).is_some() && d.plan.clicked.is_empty(), "{d:?}");
     let d = e.next_step(&at(true, None), Plan::new(id));
-    assert_eq!(outcome(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
 }

@@ -6,9 +6,12 @@
 //! (GitHub), a switch kept only after its confirmation (Alexa), a close button afterwards, and
 //! the hostile neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
 
+mod common;
+
+use common::{click_name, done, failed, until_action};
 use std::path::Path;
 use untrain::harvest::harvest;
-use untrain::{Action, Decision, Engine, FailReason, Outcome, Plan, Snapshot, State};
+use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State};
 
 const CHATGPT: &str = "https://chatgpt.com/settings/data-controls";
 const GEMINI: &str = "https://myactivity.google.com/product/gemini";
@@ -32,25 +35,6 @@ fn render(file: &str, url: &str, edits: &[(&str, &str)]) -> Snapshot {
 
 fn engine() -> Engine {
     Engine::embedded().expect("embedded rules")
-}
-
-fn click_name(d: &Decision) -> (String, String) {
-    match &d.action {
-        Action::Click { role, name, .. } => (role.clone(), name.clone()),
-        other => panic!("want a click, got {other:?}"),
-    }
-}
-
-/// Asks until the action is not a wait.
-fn until_action(e: &Engine, s: &Snapshot, mut plan: Plan) -> Decision {
-    for _ in 0..30 {
-        let d = e.next_step(s, plan);
-        match d.action {
-            Action::Wait { .. } => plan = d.plan,
-            _ => return d,
-        }
-    }
-    panic!("only waits");
 }
 
 const MODAL_OPEN: (&str, &str) = ("data-rx-modal hidden", "data-rx-modal");
@@ -100,29 +84,11 @@ fn chatgpt_opens_the_row_turns_the_modal_switch_off_closes_and_verifies_the_row(
     let d = e.next_step(&closed, d.plan);
     assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
     let d = e.next_step(&closed, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run on the page as served now clicks nothing
     let off = render("chatgpt/real-off.en.html", CHATGPT, &[]);
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -135,31 +101,13 @@ fn chatgpt_failures_never_claim_off() {
     // the modal never opens: the plan fails absent after its waits, having clicked only the row
     let d = e.next_step(&on, Plan::new(id));
     let d = until_action(&e, &on, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Absent,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Absent), "{d:?}");
     // the switch ignores the click: no close, not-accepted
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&open, d.plan);
     assert_eq!(click_name(&d).0, "switch");
     let d = until_action(&e, &open, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NotAccepted,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::NotAccepted), "{d:?}");
     // the modal closes but the row still says On (the platform did not keep it): never done
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&open, d.plan);
@@ -181,29 +129,11 @@ fn chatgpt_failures_never_claim_off() {
         &[MODAL_OPEN, SWITCH_OFF, ROW_OFF, (">Done<", ">Back<")],
     );
     let d = until_action(&e, &no_done, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the unreadable row: nothing is clicked, ever
     let unreadable = render("chatgpt/real-unreadable.en.html", CHATGPT, &[]);
     let d = until_action(&e, &unreadable, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Unreadable,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Unreadable), "{d:?}");
     assert!(d.plan.clicked.is_empty() && d.plan.actions <= 9);
 }
 
@@ -264,43 +194,16 @@ fn gemini_chip_menu_turn_off_got_it_and_verify() {
     // 4. verify on the page without the dialog
     let off = render("gemini/real-off.en.html", GEMINI, &[]);
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run clicks nothing
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     // no dialog follows: the close step is skipped
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&menu, d.plan);
     let quiet = render("gemini/real-on.en.html", GEMINI, &CHIP_OFF);
     let d = until_action(&e, &quiet, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
 }
 
 #[test]
@@ -367,16 +270,7 @@ fn chatgpt_two_openers_are_ambiguous_and_nothing_is_clicked() {
         (State::Unknown, Some(untrain::Reason::Ambiguous))
     );
     let d = until_action(&e, &s, Plan::new("chatgpt.improve-model"));
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Ambiguous,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Ambiguous), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -422,28 +316,10 @@ fn github_dropdown_opens_chooses_disabled_and_verifies_the_word() {
     // 3. verify: the button says Disabled (the page as it now serves it), twice
     let off = render("github-copilot/real-off.en.html", GITHUB, &[]);
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run clicks nothing
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -458,29 +334,11 @@ fn github_failures_never_claim_off_and_never_touch_a_sibling_policy() {
     let d = e.next_step(&menu, d.plan);
     assert_eq!(click_name(&d).1, "Disabled");
     let d = until_action(&e, &on, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NotAccepted,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::NotAccepted), "{d:?}");
     // the menu never opens: no choice, failed, only the button clicked
     let d = e.next_step(&on, Plan::new(id));
     let d = until_action(&e, &on, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NoChoice,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::NoChoice), "{d:?}");
     assert_eq!(d.plan.clicked.len(), 1);
     // the sibling "product improvements" is the only policy on the page: it is excluded by name,
     // so the setting is absent and nothing is clicked
@@ -500,16 +358,7 @@ fn github_failures_never_claim_off_and_never_touch_a_sibling_policy() {
     // the unreadable page (no value shown yet): nothing is clicked, ever
     let unreadable = render("github-copilot/real-unreadable.en.html", GITHUB, &[]);
     let d = until_action(&e, &unreadable, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Unreadable,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Unreadable), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -537,16 +386,7 @@ fn github_checkbox_shape_skips_the_choice() {
     let d = e.next_step(&off, d.plan);
     assert!(matches!(d.action, Action::Wait { .. }), "{d:?}");
     let d = e.next_step(&off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     assert_eq!(d.plan.clicked.len(), 1);
 }
 
@@ -598,28 +438,10 @@ fn alexa_turns_the_switch_off_confirms_with_turn_off_and_verifies() {
     // 3. verify on the page as it is served now
     let off = render("alexa/real-off.en.html", ALEXA, &[]);
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run clicks nothing
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -633,16 +455,7 @@ fn alexa_without_its_confirmation_fails_and_never_says_off() {
     assert_eq!(click_name(&d).0, "switch");
     let quiet = render("alexa/real-on.en.html", ALEXA, &[AX_SWITCH_OFF]);
     let d = until_action(&e, &quiet, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NoChoice,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::NoChoice), "{d:?}");
     assert_eq!(d.plan.clicked.len(), 1);
     // the same on the noconfirm page as served (data-ax-noconfirm)
     let nc = render("alexa/noconfirm.en.html", ALEXA, &[AX_SWITCH_OFF]);
@@ -661,29 +474,11 @@ fn alexa_without_its_confirmation_fails_and_never_says_off() {
     );
     let d = e.next_step(&on, Plan::new(id));
     let d = until_action(&e, &hostile, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::NoChoice,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::NoChoice), "{d:?}");
     // the unreadable switch: nothing is clicked, ever
     let unreadable = render("alexa/real-unreadable.en.html", ALEXA, &[]);
     let d = until_action(&e, &unreadable, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Unreadable,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Unreadable), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -715,28 +510,10 @@ fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
     // 3. verify on the page as served now (the dialog closed, the choice kept)
     let off = render("medium/real-off.en.html", MEDIUM, &[]);
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run clicks nothing, not even the opener
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     // the choice not kept: never off; the unreadable radios: nothing clicked
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&open, d.plan);
@@ -748,16 +525,7 @@ fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
     assert_eq!(click_name(&d).1, "Select to open your preferences");
     let shown = render("medium/real-unreadable.en.html", MEDIUM, &[MD_OPEN]);
     let d = until_action(&e, &shown, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Unreadable,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Unreadable), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }
 
@@ -786,28 +554,10 @@ fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
     // 3. verify on the page as served now
     let off = render("figma/real-off.en.html", FIGMA, &[]);
     let d = until_action(&e, &off, d.plan);
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::TurnedOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
     // the second run clicks nothing, not even the opener
     let d = e.next_step(&off, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Done {
-                outcome: Outcome::AlreadyOff,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
     // the dialog never opens: failed, nothing but the opener clicked
     let d = e.next_step(&on, Plan::new(id));
     let d = until_action(&e, &on, d.plan);
@@ -816,15 +566,6 @@ fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
     // unreadable: the switch is never clicked
     let unreadable = render("figma/real-unreadable.en.html", FIGMA, &[FG_OPEN]);
     let d = until_action(&e, &unreadable, Plan::new(id));
-    assert!(
-        matches!(
-            d.action,
-            Action::Failed {
-                reason: FailReason::Unreadable,
-                ..
-            }
-        ),
-        "{d:?}"
-    );
+    assert_eq!(failed(&d), Some(FailReason::Unreadable), "{d:?}");
     assert!(d.plan.clicked.is_empty());
 }

@@ -239,3 +239,23 @@ pub fn waits_then_fails(e: &Engine, s: &Snapshot, mut plan: Plan, rounds: usize)
     }
     panic!("did not end");
 }
+
+/// The role and name of a click (panics on any other action).
+pub fn click_name(d: &Decision) -> (String, String) {
+    match &d.action {
+        Action::Click { role, name, .. } => (role.clone(), name.clone()),
+        other => panic!("want a click, got {other:?}"),
+    }
+}
+
+/// Asks until the action is not a wait (30 rounds at most).
+pub fn until_action(e: &Engine, s: &Snapshot, mut plan: Plan) -> Decision {
+    for _ in 0..30 {
+        let d = e.next_step(s, plan);
+        match d.action {
+            Action::Wait { .. } => plan = d.plan,
+            _ => return d,
+        }
+    }
+    panic!("only waits");
+}
