@@ -88,11 +88,10 @@ lock_version() { # version of crate $1 in Cargo.lock
 }
 
 # Tools compiled by `cargo install` are build and test helpers, not shipped code: a quicker
-# profile (no LTO, parallel codegen, opt-level 1) halves their compile time on 2 cores
-# (wasm-bindgen-cli: 142 s instead of 266 s). Their output does not depend on it: a wasm-bindgen
-# built this way and one from a plain `cargo install` wrote byte-identical files (docs/building.md).
-# Tools are compiled for a quick compile, not for speed: no LTO, 16 codegen units, no debug info,
-# opt-level 1 (TOOL_OPT_LEVEL overrides it for one call).
+# profile (no LTO, parallel codegen, no debug info, opt-level 1, or TOOL_OPT_LEVEL for one call)
+# halves their compile time on 2 cores (wasm-bindgen-cli: 142 s instead of 266 s). Their output
+# does not depend on it: a wasm-bindgen built this way and one from a plain `cargo install` wrote
+# byte-identical files (docs/building.md).
 cargo_install() { # crate version [cargo install flags...]
   note "cargo install $*"
   local crate=$1 version=$2
