@@ -218,6 +218,20 @@ function guidedBlock(setting, headingId, open) {
   return el("div", { class: "guided", dataset: { setting: setting.id } }, children);
 }
 
+/**
+ * "Save a page report": opens the report page for `query` (`tab=<id>` or `platform=<id>`), which
+ * shows the masked report before anything is saved (docs/rules.md, "Page reports").
+ * @param {string} query
+ * @param {Record<string, any>} props the button's other attributes
+ */
+function reportButton(query, props) {
+  const button = el("button", { type: "button", ...props, text: t("bannerReport") });
+  button.addEventListener("click", () => {
+    api.tabs.create({ url: api.runtime.getURL(`report/report.html?${query}`) }).catch(showError);
+  });
+  return button;
+}
+
 /** @param {PlatformInfo} platform */
 function renderPlatform(platform) {
   const s = status[platform.id] || null;
@@ -311,18 +325,13 @@ function renderPlatform(platform) {
   // A page Untrain could not read, or an opt-out that failed: a page report of the platform's
   // settings page, shown in full before anything is saved (docs/rules.md)
   if (automation !== "guided" && s && s.checked_at && (state === "unknown" || s.outcome === "failed")) {
-    const report = el("button", {
-      type: "button",
-      class: "link",
-      "aria-describedby": headingId,
-      dataset: { action: "page-report", platform: platform.id },
-      text: t("bannerReport"),
-    });
-    report.addEventListener("click", () => {
-      const url = api.runtime.getURL(`report/report.html?platform=${encodeURIComponent(platform.id)}`);
-      api.tabs.create({ url }).catch(showError);
-    });
-    actions.append(report);
+    actions.append(
+      reportButton(`platform=${encodeURIComponent(platform.id)}`, {
+        class: "link",
+        "aria-describedby": headingId,
+        dataset: { action: "page-report", platform: platform.id },
+      }),
+    );
   }
   const hide = el("button", {
     type: "button",
@@ -537,15 +546,9 @@ async function checkTabPage() {
     return;
   }
   const name = platforms.find((p) => p.id === page.platform)?.name || page.name;
-  const button = el("button", {
-    type: "button",
+  const button = reportButton(`tab=${tab}`, {
     class: "secondary",
     dataset: { action: "page-report", tab: String(tab), platform: page.platform },
-    text: t("bannerReport"),
-  });
-  button.addEventListener("click", () => {
-    const url = api.runtime.getURL(`report/report.html?tab=${tab}`);
-    api.tabs.create({ url }).catch(showError);
   });
   notice.dataset.platform = page.platform;
   notice.replaceChildren(el("p", { id: "tab-page-text", text: t("tabNoKnownSetting", [name]) }), button);
