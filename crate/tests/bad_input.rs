@@ -4,7 +4,7 @@
 //! (rule_errors.rs holds the main table through the library API; this file adds the cases it
 //! lacks and runs the whole table through the command line.)
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ use untrain::engine::MAX_CONTROLS;
 use untrain::text::MAX_CHARS;
 use untrain::{Action, Control, Engine, Plan, Reason, RuleError, Snapshot, State};
 
-use common::{bad, switch, FILE, GOOD};
+use crate::common::{bad, switch, FILE, GOOD};
 
 const SECOND: &str = r#"
 [[setting]]

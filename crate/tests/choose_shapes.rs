@@ -6,9 +6,7 @@
 //! change taken and verified, a change the page did not take never reported off, a second run
 //! that clicks nothing.
 
-mod common;
-
-use common::{click_name, done, failed, until_action};
+use crate::common::{click_name, done, failed, until_action};
 use untrain::harvest::harvest;
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State};
 

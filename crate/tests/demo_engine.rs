@@ -3,7 +3,7 @@
 //! were the unit tests at the bottom of engine.rs; the properties over the same rules are in
 //! safety.rs.)
 
-mod common;
+use crate::common;
 
 use untrain::engine::{MAX_ACTIONS, MAX_WAITS, VERIFY_MS, WAIT_MS};
 use untrain::{

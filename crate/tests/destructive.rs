@@ -6,7 +6,7 @@
 //! `click-control` on a setting whose label is the phrase (reading on), and `choose` with the
 //! phrase as the choice's text and a menu item named so.
 
-mod common;
+use crate::common;
 
 use untrain::{Action, Control, Engine, FailReason, Plan, Snapshot};
 

@@ -1,9 +1,9 @@
 //! Every rule file's fixtures: harvest the saved page natively, check the finding, and simulate
 //! the opt-out plan (click, the page flips the control, wait/verify until done).
 
-mod common;
+use crate::common;
 
-use common::{fixture_pages, rule_files};
+use crate::common::{fixture_pages, rule_files};
 
 use untrain::rule::model::{Expect, StepKind};
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Reason, Snapshot, State};

@@ -3,9 +3,9 @@
 //! (Meta, Slack, LinkedIn), safe-by-default settings (YouTube, DeviantArt) and the keyword
 //! fallback (pages in languages the rule has no label for).
 
-mod common;
+use crate::common;
 
-use common::{click_index, outcome, page};
+use crate::common::{click_index, outcome, page};
 
 use untrain::harvest::harvest;
 use untrain::rule::model::Automation;

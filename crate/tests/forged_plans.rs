@@ -3,9 +3,9 @@
 //! above what the engine ever writes is refused (`failed`, `bad-plan`) before anything counts
 //! on from it; no counter can overflow.
 
-mod common;
+use crate::common;
 
-use common::switch;
+use crate::common::switch;
 
 use untrain::engine::{MAX_ACTIONS, MAX_WAITS, OFF_READS};
 use untrain::{Action, Engine, FailReason, Plan, Snapshot, SUSPECTED};

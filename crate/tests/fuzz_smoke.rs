@@ -7,12 +7,11 @@
 
 #[path = "../fuzz/bodies.rs"]
 mod bodies;
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::Rng;
+use crate::common::Rng;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,9 +3,7 @@
 //! must answer exactly as it does for the full snapshot; checked on every fixture page, for
 //! `evaluate` and for the first planned step of every setting and suspect of the platform.
 
-mod common;
-
-use common::{fixture_pages, fresh_plans, rule_files};
+use crate::common::{fixture_pages, fresh_plans, rule_files};
 use untrain::{Control, Engine, Snapshot};
 
 /// What harvest.js sends for a control whose role the engine does not read.

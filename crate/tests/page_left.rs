@@ -3,7 +3,7 @@
 //! acts only while the URL is on the setting's `pages`; elsewhere the plan fails `bad-plan`
 //! ("the page left the setting's page") and nothing is clicked.
 
-mod common;
+use crate::common;
 
 use untrain::{Action, Control, Engine, FailReason, Plan, Snapshot};
 

@@ -8,8 +8,7 @@
 //! The phrases' polarities (common/phrases.rs) are written by hand (what a person reads),
 //! independent of the engine's word lists.
 
-#[path = "common/phrases.rs"]
-mod phrases;
+use crate::common::phrases;
 
 use phrases::{engine, AFFIRMATIVE, INVERTED, MIXED};
 use untrain::{Action, Control, Engine, MatchedBy, Outcome, Plan, Snapshot, State, SUSPECTED};

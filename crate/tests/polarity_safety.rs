@@ -8,11 +8,8 @@
 //! (`turned-off` / `already-off`) while the data use is truly on, and never a control truly off
 //! at the start and on at the end.
 
-mod common;
-#[path = "common/phrases.rs"]
-mod phrases;
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::phrases;
+use crate::common::sim;
 
 use proptest::prelude::*;
 use sim::{Page, Truly};

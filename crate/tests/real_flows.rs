@@ -6,9 +6,7 @@
 //! (GitHub), a switch kept only after its confirmation (Alexa), a close button afterwards, and
 //! the hostile neighbours ("Delete all", per-day "Delete all activity from ...") never clicked.
 
-mod common;
-
-use common::{click_name, done, failed, until_action};
+use crate::common::{click_name, done, failed, until_action};
 use std::path::Path;
 use untrain::harvest::harvest;
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State};

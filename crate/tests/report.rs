@@ -1,9 +1,7 @@
 //! Page reports (issue #13, item 3): masking removes personal data and keeps what the rules read,
 //! so a report replays natively to the answer the page gave, on every fixture page.
 
-mod common;
-
-use common::{fixture_pages, page, rule_files};
+use crate::common::{fixture_pages, page, rule_files};
 use untrain::replay::replay;
 use untrain::{Engine, Report};
 

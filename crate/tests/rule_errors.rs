@@ -1,10 +1,8 @@
 //! Malformed rule files: each error names the file, the rule or setting id and the field.
 
-mod common;
-
 use untrain::{Engine, RuleError};
 
-use common::{bad, FILE, GOOD};
+use crate::common::{bad, FILE, GOOD};
 
 fn errors(files: &[(&str, &str)]) -> Vec<RuleError> {
     match Engine::load_toml(files) {

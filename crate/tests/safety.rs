@@ -2,9 +2,8 @@
 //! never click a control that reads unknown or off, never click a destructive name, `done` only
 //! when the current snapshot reads off, and every plan ends within a bounded number of calls.
 
-mod common;
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common;
+use crate::common::sim;
 
 use proptest::prelude::*;
 use sim::Page;

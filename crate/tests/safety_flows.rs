@@ -9,9 +9,8 @@
 //!   on one line, or gives an engine that, on generated pages, never clicks an unknown or off
 //!   control, never clicks a destructive name, reports `done` only on an off read, and ends.
 
-mod common;
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common;
+use crate::common::sim;
 
 use proptest::prelude::*;
 use sim::{simulate, End, Page};

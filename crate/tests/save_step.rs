@@ -2,9 +2,9 @@
 //! verified, and a setting whose Save is pending is never reported off. YouTube Studio's
 //! third-party-training box (Google's steps end with "Click Save") on its fixture page.
 
-mod common;
+use crate::common;
 
-use common::{click_index, done, failed, page, waits_then_fails};
+use crate::common::{click_index, done, failed, page, waits_then_fails};
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot};
 
 const URL: &str = "https://studio.youtube.com/channel/UC0123456789abcdefghij/editing/details";

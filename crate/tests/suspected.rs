@@ -2,9 +2,9 @@
 //! but whose label reads like AI training is reported (never AI-feature toggles), and is changed
 //! only through its own plan (`{ "setting": "suspected", "suspect": key }`).
 
-mod common;
+use crate::common;
 
-use common::{click_index, outcome, page};
+use crate::common::{click_index, outcome, page};
 
 use untrain::{Action, Engine, FailReason, Outcome, Plan, Snapshot, State, SUSPECTED};
 

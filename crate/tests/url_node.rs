@@ -12,9 +12,9 @@
 //! Runs one `node` process (`node -e`, lines of JSON on stdin). Skipped, with a note, only when
 //! `node` is not installed.
 
-mod common;
+use crate::common;
 
-use common::Rng;
+use crate::common::Rng;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use untrain::url::split;

@@ -4,9 +4,7 @@
 //! snapshot, evaluation and plans go through JSON unchanged; bad input is a clear error; and
 //! generated values with awkward strings read back as written.
 
-mod common;
-
-use common::{fixture_pages, fresh_plans, rule_files};
+use crate::common::{fixture_pages, fresh_plans, rule_files};
 use proptest::prelude::*;
 use untrain::{Action, Decision, Engine, FailReason, Outcome, Plan, RuleSet, Snapshot};
 

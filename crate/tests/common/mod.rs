@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod phrases;
+pub mod sim;
+
 use std::path::{Path, PathBuf};
 use untrain::harvest::harvest;
 use untrain::{

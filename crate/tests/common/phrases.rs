@@ -1,8 +1,7 @@
 //! Phrases of both polarities in the seven languages, with their polarity as a person reads
 //! it (written by hand, independent of the engine's word lists), and a rule whose labels match
 //! none of them (so the keyword fallback and suspects decide). Shared by polarity.rs (tables)
-//! and polarity_safety.rs (property tests). Included with
-//! `#[path = "common/phrases.rs"] mod phrases;`.
+//! and polarity_safety.rs (property tests): `use crate::common::phrases;`.
 #![allow(dead_code)]
 
 use untrain::Engine;

@@ -1,6 +1,6 @@
 //! A simulated shell and page for property tests: ask `next_step`, act on the snapshot the way a
 //! page would, re-harvest, ask again. Every call is checked against the safety promise.
-//! Included with `#[path = "common/sim.rs"] mod sim;` next to `mod common;`.
+//! `use crate::common::sim;`.
 #![allow(dead_code)]
 
 use untrain::engine::{DESTRUCTIVE, MAX_ACTIONS};
