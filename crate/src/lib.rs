@@ -23,9 +23,9 @@ use crate::prelude::*;
 
 pub mod api;
 pub mod engine;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "tools"))]
 pub mod harvest;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "tools"))]
 pub mod replay;
 pub mod snapshot;
 pub mod vocab;
