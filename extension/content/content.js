@@ -76,6 +76,25 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // What the watchers observe: any change in the document.
+  const DOM_CHANGES = { subtree: true, childList: true, attributes: true, characterData: true };
+
+  // Records whether the DOM changes from now until stop(), which returns it.
+  function changeRecorder() {
+    let changed = false;
+    const observer = new MutationObserver(() => {
+      changed = true;
+    });
+    observer.observe(document.documentElement, DOM_CHANGES);
+    return {
+      stop() {
+        if (observer.takeRecords().length) changed = true;
+        observer.disconnect();
+        return changed;
+      },
+    };
+  }
+
   // Resolves once the DOM has been quiet for `quiet` ms, or after `max` ms.
   function settle(quiet = SETTLE_QUIET_MS, max = SETTLE_MAX_MS) {
     return new Promise((resolve) => {
@@ -90,12 +109,7 @@
         clearTimeout(timer);
         timer = setTimeout(finish, quiet);
       });
-      observer.observe(document.documentElement, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-        characterData: true,
-      });
+      observer.observe(document.documentElement, DOM_CHANGES);
       timer = setTimeout(finish, quiet);
       const limit = setTimeout(finish, max);
     });
@@ -163,9 +177,14 @@
    * @returns {Promise<Shown | null>}
    */
   async function evaluate(mine, { watchIfAbsent = false } = {}) {
+    // A page may render the setting while this snapshot is with the engine (an in-app
+    // navigation's render on a busy machine): a watcher started after the reply would never see
+    // that change, and the banner would never come. Changes from the snapshot on are recorded.
+    const changes = watchIfAbsent && !watcher ? changeRecorder() : null;
     const { snapshot, elements } = snapshotNow();
     const harvestedAt = Date.now();
     const reply = await send({ type: MSG.EVALUATE, snapshot });
+    const changedSince = changes ? changes.stop() : false;
     if (mine !== session || running) return null;
     if (!reply.ok || !reply.evaluation) return null;
     /** @type {Evaluation} */
@@ -181,7 +200,7 @@
     }
     const items = queue.itemsOf(evaluation, elements, reply.settings);
     if (!items.length) {
-      if (watchIfAbsent && !watcher) watch(mine, "absent");
+      if (watchIfAbsent && !watcher) watch(mine, "absent", changedSince);
       return null;
     }
     const decision = queue.decide({
@@ -254,7 +273,13 @@
   // looked at, at a falling rate; a control rendered after a quiet spell (longer than the
   // current gap) is looked at WATCH_FIRST_MS later. Evaluations never overlap: a change during
   // one schedules the next after it.
-  function watch(mine, mode) {
+  /**
+   * @param {number} mine
+   * @param {"absent" | "after-done"} mode
+   * @param {boolean} [changedSince] the DOM changed after the snapshot that found nothing: look
+   *   again at once (the observer starts now and would not see that change)
+   */
+  function watch(mine, mode, changedSince = false) {
     stopWatching();
     let evaluations = 0;
     let timer = 0; // the scheduled evaluation
@@ -302,12 +327,8 @@
       }
     }
     watcher = handle;
-    observer.observe(document.documentElement, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      characterData: true,
-    });
+    observer.observe(document.documentElement, DOM_CHANGES);
+    if (changedSince) schedule();
   }
 
   function stopWatching() {
