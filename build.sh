@@ -496,13 +496,11 @@ e2e() {
   [ -f dist/chrome/manifest.json ] && [ -f dist/untrain-firefox.zip ] ||
     die "dist/ is missing: run ./build.sh first"
   rm -f tests/e2e/screenshots/*-fail-*.png
-  local jobs="${UNTRAIN_E2E_JOBS:-3}" files=() f name listed
+  local jobs="${UNTRAIN_E2E_JOBS:-3}" files=() f name
   [ "${UNTRAIN_E2E_PARALLEL:-1}" = 1 ] || jobs=1
   for f in tests/e2e/*.test.mjs; do # not listed in E2E_ORDER: first
     name="$(basename "$f" .test.mjs)"
-    listed=0
-    for b in $E2E_ORDER; do [ "$b" = "$name" ] && listed=1; done
-    [ "$listed" = 1 ] || files+=("$name")
+    case " $E2E_ORDER " in *" $name "*) ;; *) files+=("$name") ;; esac
   done
   for name in $E2E_ORDER; do [ -f "tests/e2e/$name.test.mjs" ] && files+=("$name"); done
   step "end-to-end tests ($browsers; ${#files[@]} files, $jobs at a time${extra:+, then $extra}; UNTRAIN_E2E_JOBS)"
