@@ -309,14 +309,16 @@ async function oursMicro(b, res, runs) {
         if (!ctx) throw new Error('no content-script context');
         const h = await b.cdp.eval(tab.sessionId, `(async () => {
           const times = [], trips = [];
-          let snap = null;
+          let snap = null, harvested = 0;
           // what the content script sends: the light harvest for the platform's roles
           const page = await chrome.runtime.sendMessage({ type: 'classify', url: location.href });
           const roles = page && page.ok && page.page ? page.page.roles : undefined;
           if (!Array.isArray(roles)) throw new Error('classify gave no roles: ' + JSON.stringify(page));
           for (let i = 0; i < ${runs}; i++) {
             const t0 = performance.now();
-            snap = untrainHarvest(document, window, { roles }).snapshot;
+            const h = untrainHarvest(document, window, { roles });
+            snap = h.snapshot;
+            harvested = h.elements.length;
             times.push(performance.now() - t0);
             await new Promise((r) => setTimeout(r, 5));
           }
@@ -326,8 +328,9 @@ async function oursMicro(b, res, runs) {
             trips.push(performance.now() - t0);
             if (!reply || !reply.ok) throw new Error('evaluate failed: ' + JSON.stringify(reply));
           }
-          const full = snap.controls.filter((c) => 'tag' in c).length; // full records (the rest: index, role, name)
-          return { times, trips, json: JSON.stringify(snap), controls: snap.controls.length, full, roles, truncated: snap.truncated };
+          // full records: the controls of the engine's roles; of the rest only their names, each once
+          const full = snap.controls.length, names = (snap.other_names || []).length;
+          return { times, trips, json: JSON.stringify(snap), controls: harvested, full, names, roles, truncated: snap.truncated };
         })()`, { contextId: ctx.id });
         const e = await b.cdp.eval(ext.sessionId, `(() => {
           const snap = JSON.parse(${JSON.stringify(h.json)});
@@ -344,7 +347,7 @@ async function oursMicro(b, res, runs) {
         r.snapshot = h.times;
         r.roundTrip = h.trips;
         r.evaluate = e.times;
-        r.snapshotInfo = { controls: h.controls, full: h.full, roles: h.roles, truncated: h.truncated, jsonBytes: h.json.length, finding: e.finding };
+        r.snapshotInfo = { controls: h.controls, full: h.full, names: h.names, roles: h.roles, truncated: h.truncated, jsonBytes: h.json.length, finding: e.finding };
         log(`ours ${n}: snapshot ${fmt(stats(h.times).median)} ms, evaluate ${fmt(stats(e.times).median)} ms, ` +
           `controls ${h.controls}${h.truncated ? ' (truncated)' : ''}, finding ${e.finding}`);
       } finally {
@@ -681,9 +684,9 @@ function render(r) {
   if (!(check10k.median < BUDGET.checkMs)) {
     const info = ours.settings['static-10000'].snapshotInfo ?? {};
     why.push(`- **Snapshot + evaluation on 10,000 elements.** ${info.controls ?? '?'} controls in the snapshot ` +
-      `(${info.full ?? '?'} of them full records); the light harvest (\`classify(url).roles\`) sends full records only for the roles the ` +
-      'platform\'s rules read and index, role and name for the rest; what remains is the element selection and row ' +
-      'bookkeeping over every control, and one JSON.stringify + parse of the snapshot per evaluation.');
+      `(${info.full ?? '?'} of them full records, ${info.names ?? '?'} other names); the light harvest (\`classify(url).roles\`) sends full records only for the roles the ` +
+      'platform\'s rules read and only the names of the rest; what remains is the element selection and the name ' +
+      'of every control, and one JSON.stringify + parse of the snapshot per evaluation.');
   }
   // Why the paint: a control in the HTML can be seen once the page is first painted, not when the
   // parser reads it; Chrome runs document_end content scripts only after the page's first layout
@@ -748,7 +751,7 @@ function render(r) {
     const t = theirs.settings[`static-${n}`];
     const info = o.snapshotInfo ?? {};
     const el = s(o.elements).median;
-    L.push(`| **settings page, ${Math.round(el).toLocaleString('en')} elements** (${info.controls ?? '?'} controls harvested${info.truncated ? ', truncated at 2000' : ''}, ${info.full ?? '?'} of them full records for the roles ${(info.roles ?? []).join('/')}, the rest index, role and name; snapshot ${kb(info.jsonBytes ?? 0)} JSON) | | | | | | |`);
+    L.push(`| **settings page, ${Math.round(el).toLocaleString('en')} elements** (${info.controls ?? '?'} controls harvested${info.truncated ? ', truncated at 2000' : ''}, ${info.full ?? '?'} of them full records for the roles ${(info.roles ?? []).join('/')}, of the rest ${info.names ?? '?'} distinct names; snapshot ${kb(info.jsonBytes ?? 0)} JSON) | | | | | | |`);
     row('snapshot (`untrainHarvest(document, window, { roles })` in the content script world, as the content script takes it)', o.snapshot, null);
     row('engine evaluation as the background calls it (`JSON.stringify`, wasm `evaluate`, `JSON.parse`)', o.evaluate, null);
     row('snapshot + evaluation / autoconsent: its rule check of the page (first pass: parse rules + site-specific + generic)', o.snapshot.map((x, i) => x + o.evaluate[i]), t.checkFirst);

@@ -57,11 +57,12 @@ const SETTING_ROW = `<div class="setting-row" id="bench-setting">
   <p class="helper">When this setting is on, LinkedIn can use your data and content to train content-generating AI models that are used in product features. The data we use for this purpose does not include your private messages.</p>
 </div>`;
 
-/** Filler card: 11 elements, 1 control. */
+/** Filler card: 11 elements, 1 control, a link whose name no other card's link has (the light
+ * harvest sends each name once: distinct names are its heaviest case). */
 function fillerHtml(k) {
   return `<div class="card"><div class="meta"><span>${words(k, 2)}</span><span>${k}</span></div>` +
     `<p>${words(k + 1, 8)} <b>${words(k + 2, 1)}</b> <i>${words(k + 3, 1)}</i></p>` +
-    `<ul><li>${words(k + 4, 2)}</li><li>${words(k + 5, 2)}</li></ul><a href="/mypreferences/d/item/${k}">Details</a></div>`;
+    `<ul><li>${words(k + 4, 2)}</li><li>${words(k + 5, 2)}</li></ul><a href="/mypreferences/d/item/${k}">Details of item ${k}</a></div>`;
 }
 const FILLER_ELEMENTS = 11;
 

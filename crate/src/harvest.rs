@@ -502,6 +502,7 @@ pub fn harvest(html: &str, url: &str) -> Snapshot {
         has_password,
         truncated,
         controls,
+        other_names: Vec::new(),
     }
 }
 

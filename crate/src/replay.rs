@@ -92,6 +92,7 @@ fn explain_setting(lines: &mut Vec<String>, s: &Setting, snap: &crate::Snapshot)
             .chain(&snap.headings)
             .chain(&snap.dialogs)
             .chain(snap.controls.iter().map(|c| &c.name))
+            .chain(&snap.other_names)
             .map(|t| normalize(t))
             .collect();
         let seen = context.iter().find(|c| page.iter().any(|p| contains(p, c)));

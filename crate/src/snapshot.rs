@@ -26,6 +26,11 @@ pub struct Snapshot {
     /// Controls in document order: each index above the one before.
     #[serde(deserialize_with = "controls_in_order")]
     pub controls: Vec<Control>,
+    /// The light harvest's names of the controls whose roles the engine does not read on this
+    /// page (not in `classify(url).roles`), each name once: those controls are then left out of
+    /// `controls`, and only their names count, as context. Empty in a full harvest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
 }
 
 /// Reads `controls`, refusing indices that do not increase: they follow the shell's element

@@ -1,25 +1,32 @@
-//! The shell harvests a light snapshot on busy pages: full records only for the roles
-//! `classify(url).roles` names, and index, role and name for every other control. The engine
+//! The shell harvests a light snapshot on busy pages: the records of the controls whose roles
+//! `classify(url).roles` names, and of every other control only its name, each name once, in
+//! `other_names`. The engine
 //! must answer exactly as it does for the full snapshot; checked on every fixture page, for
 //! `evaluate` and for the first planned step of every setting and suspect of the platform.
 
 use crate::common::{fixture_pages, fresh_plans, rule_files};
-use untrain::{Control, Engine, Snapshot};
+use untrain::{Engine, Snapshot};
 
-/// What harvest.js sends for a control whose role the engine does not read.
+/// What harvest.js sends: the controls of the roles the engine reads (with their indices in
+/// the full harvest), and the other controls' non-empty names, each once, in order of first
+/// appearance.
 fn lighten(snap: &Snapshot, roles: &[String]) -> Snapshot {
-    let mut light = snap.clone();
-    for c in &mut light.controls {
-        if !roles.contains(&c.role) {
-            *c = Control {
-                index: c.index,
-                role: c.role.clone(),
-                name: c.name.clone(),
-                ..Control::default()
-            };
+    let (kept, others): (Vec<_>, Vec<_>) = snap
+        .controls
+        .iter()
+        .cloned()
+        .partition(|c| roles.contains(&c.role));
+    let mut other_names: Vec<String> = Vec::new();
+    for c in others {
+        if !c.name.is_empty() && !other_names.contains(&c.name) {
+            other_names.push(c.name);
         }
     }
-    light
+    Snapshot {
+        controls: kept,
+        other_names,
+        ..snap.clone()
+    }
 }
 
 #[test]

@@ -270,6 +270,7 @@ proptest! {
     fn snapshots_read_back_as_written(
         url in text(), title in text(), headings in proptest::collection::vec(text(), 0..3),
         has_password in any::<bool>(), controls in proptest::collection::vec(control(), 0..4),
+        other_names in proptest::collection::vec(text(), 0..3),
     ) {
         // indices increase, as the shell sends them
         let mut controls = controls;
@@ -280,7 +281,7 @@ proptest! {
         }
         let snap = Snapshot {
             url, lang: "en".into(), title, headings, dialogs: vec![], has_password,
-            truncated: false, controls,
+            truncated: false, controls, other_names,
         };
         let text = serde_json::to_string(&snap).expect("json");
         prop_assert_eq!(read_snapshot(&text), Ok(snap.clone()));

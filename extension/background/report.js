@@ -111,6 +111,20 @@ function maskControl(c, keep) {
 export function buildReport({ snapshot, evaluation, keep, reportUrl, browser = "", version = "" }) {
   const s = snapshot || {};
   const list = (v) => (Array.isArray(v) ? v : []);
+  /** @type {Record<string, unknown>} */
+  const masked = {
+    ...s,
+    url: reportUrl(String(s.url ?? "")),
+    lang: [...String(s.lang ?? "")].slice(0, 35).join(""),
+    title: maskText(s.title, keep),
+    headings: list(s.headings).map((h) => maskText(h, keep)),
+    dialogs: list(s.dialogs).map((d) => maskText(d, keep)),
+    controls: list(s.controls).map((c) => maskControl(c, keep)),
+  };
+  // the light harvest's names of the controls the engine does not read; omitted when none, as natively
+  delete masked.other_names;
+  const others = list(s.other_names).map((n) => maskText(n, keep));
+  if (others.length) masked.other_names = others;
   return {
     untrain_report: REPORT_FORMAT,
     platform: String(evaluation?.platform ?? ""),
@@ -122,15 +136,7 @@ export function buildReport({ snapshot, evaluation, keep, reportUrl, browser = "
       reason: f.reason ?? null,
       rule_version: f.rule_version,
     })),
-    snapshot: {
-      ...s,
-      url: reportUrl(String(s.url ?? "")),
-      lang: [...String(s.lang ?? "")].slice(0, 35).join(""),
-      title: maskText(s.title, keep),
-      headings: list(s.headings).map((h) => maskText(h, keep)),
-      dialogs: list(s.dialogs).map((d) => maskText(d, keep)),
-      controls: list(s.controls).map((c) => maskControl(c, keep)),
-    },
+    snapshot: masked,
   };
 }
 

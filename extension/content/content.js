@@ -406,7 +406,13 @@
         case "fill": {
           const el = elements[action.index];
           let acted = false;
-          if (same(el, action, snapshot.controls[action.index])) {
+          if (
+            same(
+              el,
+              action,
+              snapshot.controls.find((c) => c.index === action.index),
+            )
+          ) {
             if (action.kind === "click") {
               /** @type {HTMLElement} */ (el).click();
               acted = true;

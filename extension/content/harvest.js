@@ -6,13 +6,15 @@
 // static fixture (all fields except `visible`). Change both together.
 //
 // Usage: `const { snapshot, elements } = globalThis.untrainHarvest(document, window, { roles });`
-// `elements[i]` is the DOM element of `snapshot.controls[i]`.
+// `elements[c.index]` is the DOM element of a control record `c`.
 //
 // Light harvest (what the content script sends): with `{ roles }` (classify(url).roles, the
-// control roles the engine reads on the platform) a control of any other role is only
-// `{ index, role, name }`; the element list, indices and rows are those of the full harvest.
-// Without options, or when `roles` is not an array, the full harvest (the conformance test
-// compares that one with the native harvester).
+// control roles the engine reads on the platform) `controls` holds only the controls of those
+// roles, and `other_names` the names of all others, each non-empty name once, in order of first
+// appearance; the element list, indices and rows are those of the full harvest (so `elements`
+// still has every control, and a record's `index` is its element's). Without options, or when
+// `roles` is not an array, the full harvest (the conformance test compares that one with the
+// native harvester).
 //
 // Cost on a busy page (docs/architecture.md, "Harvest algorithm"): the controls are selected
 // with one cheap selector and an exact filter in JS (the long CONTROLS list costs ~3x as much in
@@ -326,11 +328,16 @@
       return labels;
     };
 
-    const controls = elements.map((el, index) => {
+    // Light harvest: of a control of another role the engine reads only the name.
+    const otherNames = roles ? new Set() : null;
+    const controls = [];
+    elements.forEach((el, index) => {
       const role = roleOf(el);
       const name = nameWith(el, doc, role, labelsOf(el));
-      // Light harvest: the engine reads only the name of a control of another role.
-      if (roles && !roles.has(role)) return { index, role, name };
+      if (otherNames && !roles.has(role)) {
+        if (name) otherNames.add(name);
+        return;
+      }
 
       const tag = tagOf(el);
       const isInput = tag === "input";
@@ -350,7 +357,7 @@
       const described = idTexts(doc, el.getAttribute("aria-describedby"));
       if (described) text = collapse(`${text} ${described}`);
 
-      return {
+      controls.push({
         index,
         role,
         tag,
@@ -362,7 +369,7 @@
         text: cut(text, TEXT_MAX),
         hint: hintOf(el),
         ...valueOf(el, role),
-      };
+      });
     });
 
     const headings = headingElements.map((h) => cut(textOf(h), HEADING_MAX));
@@ -386,6 +393,7 @@
       has_password: hasPassword,
       truncated,
       controls,
+      ...(otherNames ? { other_names: [...otherNames] } : {}),
     };
     return { snapshot, elements };
   }

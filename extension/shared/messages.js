@@ -15,13 +15,14 @@
  * @typedef {{ platform: string, name: string, settings_page: boolean, roles?: string[] }} PageInfo
  */
 /**
- * A harvested control (docs/architecture.md, "Snapshot"); the light harvest sends only
- * { index, role, name } for roles the engine does not read.
+ * A harvested control (docs/architecture.md, "Snapshot").
  * @typedef {{ index: number, role: string, name: string, [field: string]: unknown }} Control
  */
 /**
+ * A snapshot; the light harvest sends the controls of the roles the engine reads, and of the
+ * others only their names (`other_names`).
  * @typedef {{ url: string, lang: string, title: string, headings: unknown[], dialogs: unknown[],
- *   controls: Control[], [field: string]: unknown }} Snapshot
+ *   controls: Control[], other_names?: string[], [field: string]: unknown }} Snapshot
  */
 /**
  * One setting as evaluate() reports it.

@@ -89,6 +89,7 @@ describe('page reports', () => {
           { index: 1, role: 'select', name: 'AI', value: 'Jane', options: ['Jane', 'data'] },
           { index: 2, role: 'link', name: 'Jane Doe' },
         ],
+        other_names: ['Jane Smith', 'AI data'],
       },
       evaluation: {
         platform: 'x',
@@ -118,6 +119,8 @@ describe('page reports', () => {
       options: [MASK, 'data'],
     });
     assert.deepEqual(r.snapshot.controls[2], { index: 2, role: 'link', name: `${MASK} ${MASK}` });
+    // the light harvest's other controls' names are masked as every name is
+    assert.deepEqual(r.snapshot.other_names, [`${MASK} ${MASK}`, 'AI data']);
     assert.doesNotMatch(JSON.stringify(r), /Jane|Doe|id-7|typed|b=1/);
     assert.equal(browserName('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0'), 'Firefox 153');
     assert.equal(

@@ -239,6 +239,7 @@ impl Engine {
             headings: snap.headings.iter().map(|h| m.text(h)).collect(),
             dialogs: snap.dialogs.iter().map(|d| m.text(d)).collect(),
             controls: snap.controls.iter().map(|c| m.control(c)).collect(),
+            other_names: snap.other_names.iter().map(|n| m.text(n)).collect(),
             ..snap.clone()
         };
         Report {

@@ -13,10 +13,11 @@ pub(super) struct View<'a> {
     pub(super) controls: Vec<(&'a Control, String, String)>,
     /// Texts that may confirm a rule's `context`: title, headings, dialog names.
     page: Vec<String>,
-    /// The controls of other roles: only their names count, as context too (a selected "Data
-    /// controls" tab). Normalised when a context is not found elsewhere (on a busy page most are
-    /// links, and the page's heading usually confirms the context first).
-    others: Vec<&'a Control>,
+    /// The names of the controls of other roles (their records in a full snapshot, the light
+    /// snapshot's `other_names`): they count only as context (a selected "Data controls" tab).
+    /// Normalised when a context is not found elsewhere (on a busy page most are links, and
+    /// the page's heading usually confirms the context first).
+    others: Vec<&'a str>,
     other_names: core::cell::OnceCell<Vec<String>>,
     pub(super) lang: &'a str,
 }
@@ -24,14 +25,19 @@ pub(super) struct View<'a> {
 impl<'a> View<'a> {
     /// Only controls whose role is in `roles` (the platform's, see
     /// [`crate::api::PageInfo::roles`]) are read; of the others only the name counts, as
-    /// context. So a snapshot that carries just index, role and name for those reads the same
-    /// as a full one (the shell's light harvest).
+    /// context. So a snapshot that carries only the names of those (`other_names`, the shell's
+    /// light harvest) reads the same as a full one.
     pub(super) fn new(s: &'a Snapshot, roles: &[String]) -> Self {
         let (read, others): (Vec<&Control>, Vec<&Control>) = s
             .controls
             .iter()
             .take(MAX_CONTROLS)
             .partition(|c| roles.contains(&c.role));
+        let others = others
+            .into_iter()
+            .map(|c| c.name.as_str())
+            .chain(s.other_names.iter().take(MAX_CONTROLS).map(String::as_str))
+            .collect();
         let controls = read
             .into_iter()
             .map(|c| (c, normalize(&c.name), normalize(&c.text)))
@@ -56,7 +62,7 @@ impl<'a> View<'a> {
         self.other_names.get_or_init(|| {
             self.others
                 .iter()
-                .map(|c| normalize(&c.name))
+                .map(|n| normalize(n))
                 .filter(|t| !t.is_empty())
                 .collect()
         })
