@@ -17,9 +17,11 @@
 // native harvester).
 //
 // Cost on a busy page (docs/architecture.md, "Harvest algorithm"): the controls are selected
-// with one cheap selector and an exact filter in JS (the long CONTROLS list costs ~3x as much in
-// querySelectorAll), the row rule asks only the neighbours in document order, and `<label for>`
-// is looked up in a map built once per harvest.
+// with one short selector and an exact filter in JS (querySelectorAll's cost grows with the
+// number of selectors in a list: the CONTROLS list costs ~3x as much); headings and dialogs come
+// from single-selector queries (Blink's fast path), merged in document order; the row rule asks
+// only the neighbours in document order, and `<label for>` is looked up in a map built once per
+// harvest.
 "use strict";
 
 (() => {
@@ -39,10 +41,11 @@
     "[role=radio], [role=menuitem], [role=menuitemradio], [role=menuitemcheckbox], [role=option], " +
     "[role=tab], [role=button], a[href], textarea, input[type=text], input[type=email], " +
     "input:not([type]), [role=textbox]";
-  // One pass over the document for controls, headings and dialogs: a superset of CONTROLS,
-  // HEADINGS and DIALOGS, cheaper to match than the three lists; isControl(), isHeading() and
-  // isDialog() narrow it to exactly each of them.
-  const CANDIDATES = "input, select, button, a[href], textarea, [role], h1, h2, h3, dialog[open]";
+  // One pass over the document for controls: a superset of CONTROLS, cheaper to match, that
+  // isControl() narrows to exactly CONTROLS. Its `[role]` elements also give the headings and
+  // dialogs by role; `h1`, `h2`, `h3` and `dialog[open]` are queried alone (isHeading() and
+  // isDialog() narrow them as the HEADINGS and DIALOGS selectors would).
+  const CANDIDATES = "input, select, button, a[href], textarea, [role]";
   // `[role=...]` of CONTROLS: whole attribute value, case-sensitive.
   // prettier-ignore
   const CONTROL_ROLES = new Set([
@@ -149,7 +152,8 @@
       case "textarea":
         return true;
       case "a":
-        return el.hasAttributeNS(null, "href");
+        // without a role attribute it was selected as `a[href]` (callers pass selected elements)
+        return role === null || el.hasAttributeNS(null, "href");
       case "input": {
         const type = el.getAttributeNS(null, "type");
         if (type === null) return true;
@@ -194,11 +198,12 @@
     return map;
   }
 
-  // `labels`: a labelMap(doc) to reuse across controls, or null to search the document.
+  // `labels`: a function giving a labelMap(doc) to reuse across controls (made on first use),
+  // or null to search the document.
   function labelFor(doc, el, labels) {
     const id = el.getAttribute("id");
     if (!id) return "";
-    if (labels) return textOf(labels.get(id));
+    if (labels) return textOf(labels().get(id));
     for (const label of doc.getElementsByTagName("label")) {
       if (label.getAttribute("for") === id) return textOf(label);
     }
@@ -280,24 +285,64 @@
     return textOf(dialog.querySelector(HEADINGS));
   }
 
+  // Lists each in document order merged into one in document order, each element once.
+  function inOrder(lists) {
+    let out = [];
+    for (const list of lists) {
+      if (!list.length) continue;
+      if (!out.length) {
+        out = list;
+        continue;
+      }
+      const merged = [];
+      let i = 0;
+      let j = 0;
+      while (i < out.length && j < list.length) {
+        const a = out[i];
+        const b = list[j];
+        if (a === b) {
+          merged.push(a);
+          i++;
+          j++;
+        } else if (a.compareDocumentPosition(b) & 4) {
+          merged.push(a);
+          i++;
+        } else {
+          merged.push(b);
+          j++;
+        }
+      }
+      while (i < out.length) merged.push(out[i++]);
+      while (j < list.length) merged.push(list[j++]);
+      out = merged;
+    }
+    return out;
+  }
+
   function harvest(doc = globalThis.document, win = globalThis.window, options = undefined) {
     const roles = options && Array.isArray(options.roles) ? new Set(options.roles) : null;
 
     // Anything inside `#untrain-banner` (the banner's host) is not the page's: the hosts are
-    // found once, then `contains` per control (cheaper than `closest` per control).
+    // found once, then `contains` per control (cheaper than `closest` per control). The banner
+    // keeps its content in a shadow root, so a host with no child elements can hold only itself.
     const banners = [...doc.querySelectorAll("#untrain-banner")];
+    const bannerChildren = banners.some((host) => host.firstElementChild !== null);
     const inBanner = (el) => {
+      if (!bannerChildren) return banners.includes(el);
       for (const host of banners) if (host.contains(el)) return true;
       return false;
     };
     const elements = [];
     let truncated = false;
-    const headingElements = [];
-    const dialogElements = [];
+    // [role=heading] and dialog roles met on the way; h1-h3 and dialog[open] by their own
+    // (single-selector, fast) queries below, merged in document order
+    const roleHeadings = [];
+    const roleDialogs = [];
     for (const el of doc.querySelectorAll(CANDIDATES)) {
       const role = el.getAttributeNS(null, "role");
-      if (headingElements.length < MAX_HEADINGS && isHeading(el, role)) headingElements.push(el);
-      if (isDialog(el, role)) dialogElements.push(el);
+      if (role === "heading") {
+        if (roleHeadings.length < MAX_HEADINGS) roleHeadings.push(el);
+      } else if (role === "dialog" || role === "alertdialog") roleDialogs.push(el);
       if (truncated || !isControl(el, role)) continue;
       if (tagOf(el) === "input" && asciiLower(el.getAttribute("type") || "") === "hidden") continue;
       if (banners.length && inBanner(el)) continue;
@@ -307,6 +352,24 @@
       }
       elements.push(el);
     }
+    const first = (selector, test) => {
+      const out = [];
+      for (const el of doc.querySelectorAll(selector)) {
+        if (out.length >= MAX_HEADINGS) break;
+        if (test(el, null)) out.push(el);
+      }
+      return out;
+    };
+    const headingElements = inOrder([
+      first("h1", isHeading),
+      first("h2", isHeading),
+      first("h3", isHeading),
+      roleHeadings,
+    ]).slice(0, MAX_HEADINGS);
+    const dialogElements = inOrder([
+      [...doc.querySelectorAll("dialog[open]")].filter((el) => isDialog(el, null)),
+      roleDialogs,
+    ]);
 
     // Row rule: does `ancestor` (a strict ancestor of elements[i]) hold another harvested
     // control? The harvested controls inside an element are a contiguous run of `elements`
@@ -322,18 +385,15 @@
       );
     };
 
-    let labels = null; // labelMap(doc), built on the first control with an id
-    const labelsOf = (el) => {
-      if (!labels && el.hasAttribute("id")) labels = labelMap(doc);
-      return labels;
-    };
+    let labelsMap = null; // labelMap(doc), made for the first control with an id
+    const labels = () => (labelsMap ??= labelMap(doc));
 
     // Light harvest: of a control of another role the engine reads only the name.
     const otherNames = roles ? new Set() : null;
     const controls = [];
     elements.forEach((el, index) => {
       const role = roleOf(el);
-      const name = nameWith(el, doc, role, labelsOf(el));
+      const name = nameWith(el, doc, role, labels);
       if (otherNames && !roles.has(role)) {
         if (name) otherNames.add(name);
         return;

@@ -67,15 +67,15 @@ const LIGHT_AND_FULL = `
 
 // A page of edge cases for the one-pass selection: input type case (ASCII only: KELVIN SIGN is not
 // K), empty/unknown/hidden types, role case and whole value, namespaced attributes, SVG elements,
-// heading and dialog roles, the banner host, nested controls for the row rule, 2100 more buttons
+// heading and dialog roles (and a tag as well: listed once), the banner host, nested controls for the row rule, 2100 more buttons
 // (truncation) and a heading and dialog after them. Returns the differences with the selectors.
 const EDGE_CASES = `
   document.body.innerHTML = \`
 <div><input type="CHECKBOX" id="i1"><label for="i1">first label</label><label for="i1">second label</label><input type="Text"><input type=""><input type="foo"><input><input type="hidden"><input type="HIDDEN"><input type="cHeC\u212Abox"><input type=" checkbox"><input type="email"><input type="password"><input type="radio"><input type="hidden" role="switch"><input type="submit" value="Go"></div>
 <div><div role="switch">s</div><div role="Switch">S</div><div role="switch button">sb</div><div role="">e</div><div role="textbox">tb</div><span role="menuitemradio">mr</span><span role="presentation">p</span></div>
-<div><a>no href</a><a href="">empty</a><a href="/x">x</a><svg><a href="/s"><text>svg link</text></a><input type="CHECKBOX"/><input type="checkbox"/><a xlink:href="/t"><text>xlink</text></a></svg></div>
-<div><h1>a</h1><h2>b</h2><h3>c</h3><h4>d</h4><div role="heading">rh</div><button role="heading">bh</button><H2>upper</H2><div role="Heading">no</div></div>
-<dialog open><p>dlg</p><button>in dialog</button></dialog><dialog><button>closed dialog</button></dialog><div role="dialog" aria-label="rd"></div><div role="alertdialog" aria-label="ad"></div><div role="Dialog" aria-label="no"></div>
+<div><a>no href</a><a href="">empty</a><a href="/x">x</a><a role="presentation">role, no href</a><a role="presentation" href="/p">role and href</a><svg><a href="/s"><text>svg link</text></a><input type="CHECKBOX"/><input type="checkbox"/><a xlink:href="/t"><text>xlink</text></a></svg></div>
+<div><h1>a</h1><h2>b</h2><h3>c</h3><h4>d</h4><div role="heading">rh</div><button role="heading">bh</button><H2>upper</H2><div role="Heading">no</div><h3 role="heading">tag and role</h3></div>
+<dialog open><p>dlg</p><button>in dialog</button></dialog><dialog><button>closed dialog</button></dialog><div role="dialog" aria-label="rd"></div><div role="alertdialog" aria-label="ad"></div><div role="Dialog" aria-label="no"></div><dialog open role="dialog" aria-label="tag and role"></dialog>
 <div><div><button>outer<input type="checkbox" aria-label="inner"></button></div><div><a href="/o"><span role="button">in link</span></a></div><div><div><div><label><input type="checkbox"> lone</label></div></div></div><p><span><b><a href="/deep">deep</a></b></span></p><div><a href="/w">wrap <span><input type="checkbox" aria-label="wrapped"></span></a></div></div>
 <select><option>o</option></select><textarea></textarea>
 <div id="untrain-banner"><button>in banner</button><div><input type="checkbox"></div></div>\`;
