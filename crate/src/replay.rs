@@ -135,7 +135,7 @@ fn explain_setting(lines: &mut Vec<String>, s: &Setting, snap: &crate::Snapshot)
 pub fn replay(engine: &Engine, report: &Report) -> Replay {
     let ev = engine.evaluate(&report.snapshot);
     let mut lines = vec![format!(
-        "{} ({}), {}, {} controls{}",
+        "{} ({}), {}, {} controls{}{}",
         report.snapshot.url,
         if ev.platform.is_empty() {
             "no known platform"
@@ -148,6 +148,10 @@ pub fn replay(engine: &Engine, report: &Report) -> Replay {
             &report.browser
         },
         report.snapshot.controls.len(),
+        match report.snapshot.other_names.len() {
+            0 => String::new(),
+            n => format!(" and {n} other controls' names"),
+        },
         if report.snapshot.truncated {
             " (truncated)"
         } else {

@@ -29,16 +29,9 @@ fn flip(s: &mut Snapshot, index: usize) {
     }
 }
 
-/// Asks until the action is not a wait; returns the decision.
-fn until_action(e: &Engine, s: &Snapshot, mut plan: Plan) -> untrain::Decision {
-    for _ in 0..20 {
-        let d = e.next_step(s, plan);
-        match d.action {
-            Action::Wait { .. } => plan = d.plan,
-            _ => return d,
-        }
-    }
-    panic!("only waits");
+/// Asks until the action is not a wait (20 rounds at most); returns the decision.
+fn until_action(e: &Engine, s: &Snapshot, plan: Plan) -> untrain::Decision {
+    common::until_action_within(e, s, plan, 20)
 }
 
 const GEMINI: &str = "https://myactivity.google.com/product/gemini";

@@ -1,8 +1,8 @@
 //! The shell harvests a light snapshot on busy pages: the records of the controls whose roles
 //! `classify(url).roles` names, and of every other control only its name, each name once, in
-//! `other_names`. The engine
-//! must answer exactly as it does for the full snapshot; checked on every fixture page, for
-//! `evaluate` and for the first planned step of every setting and suspect of the platform.
+//! `other_names`. The engine must answer exactly as it does for the full snapshot; checked on
+//! every fixture page, for `evaluate` and for the first planned step of every setting and
+//! suspect of the platform.
 
 use crate::common::{fixture_pages, fresh_plans, rule_files};
 use untrain::{Engine, Snapshot};

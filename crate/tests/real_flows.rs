@@ -35,6 +35,16 @@ fn engine() -> Engine {
     Engine::embedded().expect("embedded rules")
 }
 
+/// The end of a flow: on `off` (the page as it is served after the clicks) the plan is proven
+/// off, and a second run there clicks nothing.
+fn proven_off_then_idle(e: &Engine, off: &Snapshot, plan: Plan, id: &str) {
+    let d = until_action(e, off, plan);
+    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
+    let d = e.next_step(off, Plan::new(id));
+    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    assert!(d.plan.clicked.is_empty(), "{d:?}");
+}
+
 const MODAL_OPEN: (&str, &str) = ("data-rx-modal hidden", "data-rx-modal");
 const SWITCH_OFF: (&str, &str) = (
     r#"aria-checked="true" data-state="checked" data-testid="improve-model-toggle""#,
@@ -191,11 +201,8 @@ fn gemini_chip_menu_turn_off_got_it_and_verify() {
     );
     // 4. verify on the page without the dialog
     let off = render("gemini/real-off.en.html", GEMINI, &[]);
-    let d = until_action(&e, &off, d.plan);
-    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
-    // the second run clicks nothing
-    let d = e.next_step(&off, Plan::new(id));
-    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    // then the second run clicks nothing
+    proven_off_then_idle(&e, &off, d.plan, id);
     // no dialog follows: the close step is skipped
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&menu, d.plan);
@@ -313,12 +320,8 @@ fn github_dropdown_opens_chooses_disabled_and_verifies_the_word() {
     assert_eq!(d.plan.clicked.len(), 2);
     // 3. verify: the button says Disabled (the page as it now serves it), twice
     let off = render("github-copilot/real-off.en.html", GITHUB, &[]);
-    let d = until_action(&e, &off, d.plan);
-    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
-    // the second run clicks nothing
-    let d = e.next_step(&off, Plan::new(id));
-    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
-    assert!(d.plan.clicked.is_empty());
+    // then the second run clicks nothing
+    proven_off_then_idle(&e, &off, d.plan, id);
 }
 
 #[test]
@@ -435,12 +438,8 @@ fn alexa_turns_the_switch_off_confirms_with_turn_off_and_verifies() {
     assert_eq!(d.plan.clicked.len(), 2);
     // 3. verify on the page as it is served now
     let off = render("alexa/real-off.en.html", ALEXA, &[]);
-    let d = until_action(&e, &off, d.plan);
-    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
-    // the second run clicks nothing
-    let d = e.next_step(&off, Plan::new(id));
-    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
-    assert!(d.plan.clicked.is_empty());
+    // then the second run clicks nothing
+    proven_off_then_idle(&e, &off, d.plan, id);
 }
 
 #[test]
@@ -507,11 +506,8 @@ fn medium_opens_its_preferences_then_chooses_minimize_and_verifies() {
     assert!(name.starts_with("Minimize third-party training"), "{name}");
     // 3. verify on the page as served now (the dialog closed, the choice kept)
     let off = render("medium/real-off.en.html", MEDIUM, &[]);
-    let d = until_action(&e, &off, d.plan);
-    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
-    // the second run clicks nothing, not even the opener
-    let d = e.next_step(&off, Plan::new(id));
-    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    // then the second run clicks nothing, not even the opener
+    proven_off_then_idle(&e, &off, d.plan, id);
     // the choice not kept: never off; the unreadable radios: nothing clicked
     let d = e.next_step(&on, Plan::new(id));
     let d = e.next_step(&open, d.plan);
@@ -551,11 +547,8 @@ fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
     assert_eq!(click_name(&d), ("switch".into(), "Content training".into()));
     // 3. verify on the page as served now
     let off = render("figma/real-off.en.html", FIGMA, &[]);
-    let d = until_action(&e, &off, d.plan);
-    assert_eq!(done(&d), Some(Outcome::TurnedOff), "{d:?}");
-    // the second run clicks nothing, not even the opener
-    let d = e.next_step(&off, Plan::new(id));
-    assert_eq!(done(&d), Some(Outcome::AlreadyOff), "{d:?}");
+    // then the second run clicks nothing, not even the opener
+    proven_off_then_idle(&e, &off, d.plan, id);
     // the dialog never opens: failed, nothing but the opener clicked
     let d = e.next_step(&on, Plan::new(id));
     let d = until_action(&e, &on, d.plan);

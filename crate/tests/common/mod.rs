@@ -252,8 +252,13 @@ pub fn click_name(d: &Decision) -> (String, String) {
 }
 
 /// Asks until the action is not a wait (30 rounds at most).
-pub fn until_action(e: &Engine, s: &Snapshot, mut plan: Plan) -> Decision {
-    for _ in 0..30 {
+pub fn until_action(e: &Engine, s: &Snapshot, plan: Plan) -> Decision {
+    until_action_within(e, s, plan, 30)
+}
+
+/// Asks until the action is not a wait, `rounds` rounds at most.
+pub fn until_action_within(e: &Engine, s: &Snapshot, mut plan: Plan, rounds: usize) -> Decision {
+    for _ in 0..rounds {
         let d = e.next_step(s, plan);
         match d.action {
             Action::Wait { .. } => plan = d.plan,
