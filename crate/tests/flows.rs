@@ -127,8 +127,11 @@ fn copilot_opens_the_privacy_tab_then_turns_off_both_settings() {
     // the switches sit in a hidden tab panel: the plan opens the Privacy tab first
     let d = e.next_step(&tabs, Plan::new("copilot.text-training"));
     match &d.action {
-        Action::Click { role, name, .. } => {
-            assert_eq!((role.as_str(), name.as_str()), ("tab", "Privacy"))
+        Action::Click {
+            role, name, why, ..
+        } => {
+            assert_eq!((role.as_str(), name.as_str()), ("tab", "Privacy"));
+            assert_eq!(why, "open the tab \"Privacy\"");
         }
         other => panic!("{other:?}"),
     }

@@ -541,6 +541,11 @@ fn figma_opens_manage_ai_settings_then_turns_content_training_off() {
         ("button".into(), "Manage AI settings".into())
     );
     assert!(d.plan.clicked.is_empty());
+    // the progress says what it is: a button, not a tab
+    assert!(
+        matches!(&d.action, Action::Click { why, .. } if why == "open \"Manage AI settings\""),
+        "{d:?}"
+    );
     // 2. the dialog: the Content training switch, never "AI features"
     let open = render("figma/real-on.en.html", FIGMA, &[FG_OPEN]);
     let d = e.next_step(&open, d.plan);

@@ -154,8 +154,14 @@ fn open_tab(cx: Ctx<'_>, mut plan: Plan) -> Decision {
             if tab.aria_selected.as_deref() != Some("true")
                 && tab.aria_expanded.as_deref() != Some("true") =>
         {
-            // a tab click is not recorded in `clicked` (it changes no setting)
-            click_unrecorded(plan, tab, ["open the tab \"", &tab.name, "\""].concat())
+            // a tab click is not recorded in `clicked` (it changes no setting); a disclosure
+            // button is not a tab
+            let what = if tab.role == "tab" {
+                "open the tab \""
+            } else {
+                "open \""
+            };
+            click_unrecorded(plan, tab, [what, &tab.name, "\""].concat())
         }
         // the tab is selected but the control is not there (yet)
         Choice::One(_) => wait(
