@@ -13,11 +13,12 @@ pub(super) struct View<'a> {
     pub(super) controls: Vec<(&'a Control, String, String)>,
     /// Texts that may confirm a rule's `context`: title, headings, dialog names.
     page: Vec<String>,
-    /// The names of the controls of other roles (their records in a full snapshot, the light
-    /// snapshot's `other_names`): they count only as context (a selected "Data controls" tab).
-    /// Normalised when a context is not found elsewhere (on a busy page most are links, and
-    /// the page's heading usually confirms the context first).
-    others: Vec<&'a str>,
+    /// The controls of other roles, and the light snapshot's names of such controls
+    /// (`other_names`): only their names count, as context too (a selected "Data controls"
+    /// tab). Normalised when a context is not found elsewhere (on a busy page most are links,
+    /// and the page's heading usually confirms the context first).
+    others: Vec<&'a Control>,
+    listed: &'a [String],
     other_names: core::cell::OnceCell<Vec<String>>,
     pub(super) lang: &'a str,
 }
@@ -33,11 +34,6 @@ impl<'a> View<'a> {
             .iter()
             .take(MAX_CONTROLS)
             .partition(|c| roles.contains(&c.role));
-        let others = others
-            .into_iter()
-            .map(|c| c.name.as_str())
-            .chain(s.other_names.iter().take(MAX_CONTROLS).map(String::as_str))
-            .collect();
         let controls = read
             .into_iter()
             .map(|c| (c, normalize(&c.name), normalize(&c.text)))
@@ -52,6 +48,7 @@ impl<'a> View<'a> {
             controls,
             page,
             others,
+            listed: s.other_names.get(..MAX_CONTROLS).unwrap_or(&s.other_names),
             other_names: core::cell::OnceCell::new(),
             lang: &s.lang,
         }
@@ -62,7 +59,9 @@ impl<'a> View<'a> {
         self.other_names.get_or_init(|| {
             self.others
                 .iter()
-                .map(|n| normalize(n))
+                .map(|c| c.name.as_str())
+                .chain(self.listed.iter().map(String::as_str))
+                .map(normalize)
                 .filter(|t| !t.is_empty())
                 .collect()
         })
