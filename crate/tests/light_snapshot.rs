@@ -71,7 +71,7 @@ fn a_light_snapshot_reads_and_plans_like_the_full_one() {
     }
     let pages = pages.len();
     assert!(pages > 100, "only {pages} fixture pages");
-    // the check means something: many controls were cut down to index, role and name
+    // the check means something: many controls were cut down to their names
     assert!(lightened > 200, "only {lightened} controls were lightened");
 }
 
