@@ -5,7 +5,7 @@
 //! suspect of the platform.
 
 use crate::common::{fixture_pages, fresh_plans, rule_files};
-use untrain::{Engine, Snapshot};
+use untrain::{Control, Engine, Reason, Snapshot, State};
 
 /// What harvest.js sends: the controls of the roles the engine reads (with their indices in
 /// the full harvest), and the other controls' non-empty names, each once, in order of first
@@ -90,4 +90,50 @@ fn roles_cover_what_the_rules_click() {
     sorted.sort();
     sorted.dedup();
     assert_eq!(sorted, page.roles, "sorted, no duplicates");
+}
+
+/// A context shown only by a control the engine does not read (ChatGPT's "Data controls" tab,
+/// named in the light snapshot's `other_names`) confirms the page as that control's record
+/// does in a full snapshot; without it the setting is absent.
+#[test]
+fn a_context_named_only_in_other_names_confirms_the_page() {
+    let e = Engine::embedded().expect("embedded rules");
+    let switch = Control {
+        index: 3,
+        role: "switch".into(),
+        tag: "button".into(),
+        aria_checked: Some("true".into()),
+        visible: true,
+        name: "Improve the model for everyone".into(),
+        text: "Improve the model for everyone".into(),
+        ..Control::default()
+    };
+    let page = |other_names: &[&str]| Snapshot {
+        url: "https://chatgpt.com/#settings/DataControls".into(),
+        lang: "en".into(),
+        title: "ChatGPT".into(),
+        controls: vec![switch.clone()],
+        other_names: other_names.iter().map(|n| n.to_string()).collect(),
+        ..Snapshot::default()
+    };
+    let light = page(&["Search chats", "Data controls"]);
+    let ev = e.evaluate(&light);
+    assert_eq!(ev.findings[0].state, State::On, "{ev:?}");
+    let bare = e.evaluate(&page(&["Search chats"]));
+    assert_eq!(bare.findings[0].reason, Some(Reason::Absent), "{bare:?}");
+    // the full snapshot, with the tab's record, reads the same as the light one
+    let mut full = page(&[]);
+    for (index, name) in [(1, "Search chats"), (2, "Data controls")] {
+        full.controls.insert(
+            index - 1,
+            Control {
+                index,
+                role: "tab".into(),
+                tag: "button".into(),
+                name: name.into(),
+                ..Control::default()
+            },
+        );
+    }
+    assert_eq!(e.evaluate(&full), ev);
 }
