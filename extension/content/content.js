@@ -405,14 +405,9 @@
         case "select":
         case "fill": {
           const el = elements[action.index];
+          const record = snapshot.controls.find((c) => c.index === action.index);
           let acted = false;
-          if (
-            same(
-              el,
-              action,
-              snapshot.controls.find((c) => c.index === action.index),
-            )
-          ) {
+          if (same(el, action, record)) {
             if (action.kind === "click") {
               /** @type {HTMLElement} */ (el).click();
               acted = true;
