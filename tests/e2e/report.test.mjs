@@ -19,6 +19,38 @@ import { fixtureUrl } from './lib/rules.mjs';
 import { REPO } from './lib/server.mjs';
 
 const CLI = path.join(REPO, 'target/debug/untrain');
+
+/**
+ * The report page that `opener` opened, loaded in the tab the test drives (WebDriver does not
+ * list tabs an extension opens at its own pages, chromedriver): the report's JSON text it shows.
+ */
+async function reportShown(driver, opener) {
+  const reportUrl = await poll(
+    async () => {
+      const urls = await inExtension(driver, 'return (await api.tabs.query({})).map((t) => t.url);');
+      return urls.find((u) => /\/report\/report\.html\?tab=\d+$/.test(u)) ?? null;
+    },
+    { what: `the report page ${opener} opened` },
+  );
+  await driver.get(reportUrl);
+  return poll(async () => (await driver.findElement(By.css('#json')).getAttribute('value')) || null, {
+    what: 'the report shown',
+  });
+}
+
+/** The saved report `text` replays natively (`untrain scan --report`) to `pattern`, when the CLI is built. */
+function replaysAs(text, pattern) {
+  if (!fs.existsSync(CLI)) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-e2e-report-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'r.json'), text);
+    const r = spawnSync(CLI, ['scan', '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, pattern);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 const PAGE = fixtureUrl({
   url: 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement#top',
   file: 'report/personal-data.en.html',
@@ -40,22 +72,11 @@ forEachBrowser('page report', (ctx) => {
     assert.ok(bn.actions.includes('report'), `a report button (${bn.actions})`);
     assert.ok(!bn.actions.includes('opt-out'), 'no opt-out button');
     await bn.click('report');
-    // The background opened the report page in a tab of its own; WebDriver does not list tabs
-    // an extension opens at its own pages (chromedriver), so the test finds it through the
-    // extension and loads the same URL in a tab it drives.
+    // The background opened the report page in a tab of its own: the test finds it through the
+    // extension (reportShown).
     await ctx.b.openPopup();
     try {
-      const reportUrl = await poll(
-        async () => {
-          const urls = await inExtension(driver, 'return (await api.tabs.query({})).map((t) => t.url);');
-          return urls.find((u) => /\/report\/report\.html\?tab=\d+$/.test(u)) ?? null;
-        },
-        { what: 'the report page the banner opened' },
-      );
-      await driver.get(reportUrl);
-      const text = await poll(async () => (await driver.findElement(By.css('#json')).getAttribute('value')) || null, {
-        what: 'the report shown',
-      });
+      const text = await reportShown(driver, 'the banner');
       const report = JSON.parse(text);
       for (const p of PERSONAL) assert.ok(!text.includes(p), `${p} is in the report`);
       assert.equal(report.platform, 'linkedin');
@@ -66,17 +87,7 @@ forEachBrowser('page report', (ctx) => {
       const summary = await driver.findElement(By.css('#summary')).getText();
       assert.match(summary, /linkedin\.genai-data: unknown \(unreadable\)/);
       assert.equal(await driver.findElement(By.css('#save')).isEnabled(), true);
-      if (fs.existsSync(CLI)) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-e2e-report-'));
-        try {
-          fs.writeFileSync(path.join(dir, 'r.json'), text);
-          const r = spawnSync(CLI, ['scan', '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
-          assert.equal(r.status, 0, r.stdout + r.stderr);
-          assert.match(r.stdout, /linkedin\.genai-data: unknown \(unreadable\) \(as on the page\)/);
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
-      }
+      replaysAs(text, /linkedin\.genai-data: unknown \(unreadable\) \(as on the page\)/);
     } finally {
       await closeOthers(driver, main);
     }
@@ -146,32 +157,12 @@ forEachBrowser('page report', (ctx) => {
       const button = await driver.findElement(By.css('#tab-page [data-action="page-report"]'));
       assert.equal(await button.getText(), 'Save a page report');
       await button.click();
-      const reportUrl = await poll(
-        async () => {
-          const urls = await inExtension(driver, 'return (await api.tabs.query({})).map((t) => t.url);');
-          return urls.find((u) => /\/report\/report\.html\?tab=\d+$/.test(u)) ?? null;
-        },
-        { what: 'the report page the popup opened' },
-      );
-      await driver.get(reportUrl);
-      const text = await poll(async () => (await driver.findElement(By.css('#json')).getAttribute('value')) || null, {
-        what: 'the report shown',
-      });
+      const text = await reportShown(driver, 'the popup');
       const report = JSON.parse(text);
       assert.equal(report.platform, 'linkedin');
       assert.equal(report.snapshot.url, 'https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement');
       assert.deepEqual(report.seen.map((s) => [s.setting, s.state, s.reason]), [['linkedin.genai-data', 'unknown', 'absent']]);
-      if (fs.existsSync(CLI)) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'untrain-e2e-report-'));
-        try {
-          fs.writeFileSync(path.join(dir, 'r.json'), text);
-          const r = spawnSync(CLI, ['scan', '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
-          assert.equal(r.status, 0, r.stdout + r.stderr);
-          assert.match(r.stdout, /linkedin\.genai-data: unknown \(absent\) \(as on the page\)/);
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
-      }
+      replaysAs(text, /linkedin\.genai-data: unknown \(absent\) \(as on the page\)/);
     } finally {
       await closeOthers(driver, main);
     }

@@ -11,17 +11,8 @@ import * as proof from '../../extension/background/proof.js';
 import { proofResult } from '../../extension/background/everywhere-run.js';
 import { afterEvaluation, afterOutcome, afterProof } from '../../extension/background/status.js';
 import { eventsFor } from '../../extension/shared/audit-format.js';
-import { content, finding, loadBackground, setting, snapshot, until } from './lib/fake-extension.mjs';
+import { NOW, content, evaluation, finding, loadBackground, setting, snapshot, until } from './lib/fake-extension.mjs';
 
-const NOW = Date.UTC(2026, 4, 3, 12);
-const evaluation = (findings, extra = {}) => ({
-  platform: 'p',
-  name: 'P',
-  signed_out: false,
-  findings,
-  suspected: [],
-  ...extra,
-});
 const pending = (items, extra = {}) => ({
   tab: 7,
   origin: 7,

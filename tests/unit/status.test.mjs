@@ -20,17 +20,8 @@ import {
   STATUS_REFRESH_MS,
   summarise,
 } from '../../extension/background/status.js';
-import { finding, setting } from './lib/fake-extension.mjs';
+import { NOW, evaluation, finding, setting } from './lib/fake-extension.mjs';
 
-const NOW = Date.UTC(2026, 4, 3, 12);
-const evaluation = (findings, extra = {}) => ({
-  platform: 'p',
-  name: 'P',
-  signed_out: false,
-  findings,
-  suspected: [],
-  ...extra,
-});
 const at = (url = 'https://p.example/settings', now = NOW) => ({ url, now, firstSetting: null });
 
 describe('status model: evaluations', () => {

@@ -258,6 +258,19 @@ export async function loadBackground({ engine, api = fakeApi() } = {}) {
 }
 
 /** A content script's sender on `url` in tab `tab`. */
+/** A fixed "now" for the pure models' tests. */
+export const NOW = Date.UTC(2026, 4, 3, 12);
+
+/** An engine evaluation of platform `p` with these findings. */
+export const evaluation = (findings, extra = {}) => ({
+  platform: 'p',
+  name: 'P',
+  signed_out: false,
+  findings,
+  suspected: [],
+  ...extra,
+});
+
 export const content = (url, tab = 7) => ({ id: ID, url, tab: { id: tab }, frameId: 0 });
 /** The popup's sender. */
 export const popup = () => ({ id: ID, url: `${BASE}popup/popup.html` });
