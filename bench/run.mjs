@@ -683,7 +683,7 @@ function render(r) {
   }
   if (!(check10k.median < BUDGET.checkMs)) {
     const info = ours.settings['static-10000'].snapshotInfo ?? {};
-    why.push(`- **Snapshot + evaluation on 10,000 elements.** ${info.controls ?? '?'} controls in the snapshot ` +
+    why.push(`- **Snapshot + evaluation on 10,000 elements.** ${info.controls ?? '?'} controls harvested ` +
       `(${info.full ?? '?'} of them full records, ${info.names ?? '?'} other names); the light harvest (\`classify(url).roles\`) sends full records only for the roles the ` +
       'platform\'s rules read and only the names of the rest; what remains is the element selection and the name ' +
       'of every control, and one JSON.stringify + parse of the snapshot per evaluation.');
