@@ -334,15 +334,15 @@
     };
     const elements = [];
     let truncated = false;
-    // [role=heading] and dialog roles met on the way; h1-h3 and dialog[open] by their own
-    // (single-selector, fast) queries below, merged in document order
-    const roleHeadings = [];
-    const roleDialogs = [];
+    // Headings and dialogs met in the controls' pass (it holds every `[role]` element, so every
+    // heading or dialog by role); those by tag come from single-selector queries below, and the
+    // lists are merged in document order.
+    const passHeadings = [];
+    const passDialogs = [];
     for (const el of doc.querySelectorAll(CANDIDATES)) {
       const role = el.getAttributeNS(null, "role");
-      if (role === "heading") {
-        if (roleHeadings.length < MAX_HEADINGS) roleHeadings.push(el);
-      } else if (role === "dialog" || role === "alertdialog") roleDialogs.push(el);
+      if (passHeadings.length < MAX_HEADINGS && isHeading(el, role)) passHeadings.push(el);
+      if (isDialog(el, role)) passDialogs.push(el);
       if (truncated || !isControl(el, role)) continue;
       if (tagOf(el) === "input" && asciiLower(el.getAttribute("type") || "") === "hidden") continue;
       if (banners.length && inBanner(el)) continue;
@@ -352,24 +352,22 @@
       }
       elements.push(el);
     }
-    const first = (selector, test) => {
+    // The first `max` elements of `selector` that `test` (isHeading, isDialog) accepts by tag.
+    const byTag = (selector, test, max) => {
       const out = [];
       for (const el of doc.querySelectorAll(selector)) {
-        if (out.length >= MAX_HEADINGS) break;
+        if (out.length >= max) break;
         if (test(el, null)) out.push(el);
       }
       return out;
     };
     const headingElements = inOrder([
-      first("h1", isHeading),
-      first("h2", isHeading),
-      first("h3", isHeading),
-      roleHeadings,
+      byTag("h1", isHeading, MAX_HEADINGS),
+      byTag("h2", isHeading, MAX_HEADINGS),
+      byTag("h3", isHeading, MAX_HEADINGS),
+      passHeadings,
     ]).slice(0, MAX_HEADINGS);
-    const dialogElements = inOrder([
-      [...doc.querySelectorAll("dialog[open]")].filter((el) => isDialog(el, null)),
-      roleDialogs,
-    ]);
+    const dialogElements = inOrder([byTag("dialog[open]", isDialog, Infinity), passDialogs]);
 
     // Row rule: does `ancestor` (a strict ancestor of elements[i]) hold another harvested
     // control? The harvested controls inside an element are a contiguous run of `elements`
